@@ -1,0 +1,1 @@
+pytest_plugins = ["graders.pytest_plugin"]

@@ -1,0 +1,1 @@
+"""Grading harness for the Docker fundamentals exercise: static rubric checks, builds, probes and reports."""

@@ -1,0 +1,92 @@
+"""What a check is: an id, a title, a hint and a pure function that returns a Verdict."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+class Status(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    message: str = ""
+    line: int | None = None
+
+
+def passed(message: str = "", line: int | None = None) -> Verdict:
+    return Verdict(Status.PASSED, message, line)
+
+
+def failed(message: str, line: int | None = None) -> Verdict:
+    return Verdict(Status.FAILED, message, line)
+
+
+def skipped(reason: str) -> Verdict:
+    return Verdict(Status.SKIPPED, reason)
+
+
+def error(message: str) -> Verdict:
+    return Verdict(Status.ERROR, message)
+
+
+class Blocked(Exception):
+    """A dynamic check's prerequisite (the image, the container) failed."""
+
+    def __init__(self, prerequisite: str) -> None:
+        super().__init__(f"blocked: {prerequisite} failed")
+        self.prerequisite = prerequisite
+
+
+class HarnessError(Exception):
+    """The harness or the machine failed, not the student: reported as status `error`."""
+
+
+class Kind(str, enum.Enum):
+    STATIC = "static"
+    DYNAMIC = "dynamic"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: str
+    hint: str
+    kind: Kind
+    function: Callable[..., Verdict] = field(repr=False)
+    reads_run_commands: bool = False
+
+    @property
+    def parameters(self) -> dict[str, inspect.Parameter]:
+        """The parameters a rubric may set: the function's keyword-only arguments."""
+        signature = inspect.signature(self.function)
+        return {
+            name: parameter
+            for name, parameter in signature.parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+
+    def __call__(self, context: Any, **parameters: Any) -> Verdict:
+        return self.function(context, **parameters)
+
+
+def static_check(id: str, *, title: str, hint: str, reads_run_commands: bool = False):
+    def register(function: Callable[..., Verdict]) -> Check:
+        return Check(id, title, hint, Kind.STATIC, function, reads_run_commands)
+
+    return register
+
+
+def dynamic_check(id: str, *, title: str, hint: str):
+    def register(function: Callable[..., Verdict]) -> Check:
+        return Check(id, title, hint, Kind.DYNAMIC, function)
+
+    return register

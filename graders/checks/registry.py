@@ -1,0 +1,37 @@
+"""The explicit list of checks. A check module defines one `check`; its id is the module name with dashes."""
+
+from __future__ import annotations
+
+from .base import Check
+from .static import (
+    apt_lists_removed,
+    base_image,
+    cmd,
+    copy_context,
+    deadsnakes_ppa,
+    debian_frontend_arg,
+    entrypoint,
+    expose_8000,
+    no_install_recommends,
+    no_manual_python,
+    non_root_user,
+    one_command_per_run,
+    pinned_python_packages,
+    pip_installed,
+    pip_no_cache_dir,
+    poetry_install,
+    poetry_project,
+    python38_installed,
+    pythonunbuffered_env,
+    single_install_run,
+    workdir,
+)
+
+STATIC_MODULES = (
+    base_image, debian_frontend_arg, pythonunbuffered_env, one_command_per_run, single_install_run, deadsnakes_ppa,
+    python38_installed, pip_installed, pinned_python_packages, no_install_recommends, pip_no_cache_dir,
+    apt_lists_removed, no_manual_python, poetry_install, poetry_project, workdir, copy_context, expose_8000,
+    entrypoint, cmd, non_root_user,
+)
+CHECKS: tuple[Check, ...] = tuple(module.check for module in STATIC_MODULES)
+REGISTRY: dict[str, Check] = {check.id: check for check in CHECKS}

@@ -1,0 +1,85 @@
+from ...dockerfile import apt_call, remove_call
+from ..base import failed, passed, skipped, static_check
+from ._installs import APT_STEPS
+
+_LISTS = "/var/lib/apt/lists"
+_REMOVE = f"rm -rf {_LISTS}/*"
+
+
+def _removes_lists(command) -> bool:
+    call = remove_call(command)
+    return call is not None and any(path.removesuffix("*").rstrip("/") == _LISTS for path in call.paths)
+
+
+def _recursive(command) -> bool:
+    # Force is not required: after `apt-get update` the glob always matches, and rm prompts only on a terminal.
+    options = remove_call(command).options
+    return bool(options.short_flags() & {"r", "R"}) or options.has("--recursive")
+
+
+def _mounts_lists(run) -> bool:
+    """`RUN --mount=type=cache,target=/var/lib/apt/lists ...`: the lists never reach the layer."""
+    for flag in run.flags:
+        if flag.startswith("--mount="):
+            fields = dict(part.partition("=")[::2] for part in flag.removeprefix("--mount=").split(","))
+            target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""
+            if fields.get("type") in ("cache", "tmpfs") and target.rstrip("/") in (_LISTS, "/var/lib/apt"):
+                return True
+    return False
+
+
+@static_check(
+    "apt-lists-removed",
+    title="apt package lists removed in the same RUN",
+    hint=f"End the RUN that runs apt-get update and install with `&& {_REMOVE}`: the lists are only needed while "
+    "apt runs, and only what the same RUN deletes stays out of the layer.",
+    reads_run_commands=True,
+)
+def check(context, *, required: bool = True):
+    commands = list(context.dockerfile.final.commands())  # (RUN, command) in the order they run
+    actions = {i: call.action for i, (_run, command) in enumerate(commands)
+               if (call := apt_call(command)) and call.action in APT_STEPS}
+    if not actions:
+        if not required:
+            return skipped("no apt in this Dockerfile")
+        return failed("no `apt-get update` or `apt-get install` in the final stage; install the packages with apt "
+                      f"and end that RUN with `&& {_REMOVE}`")
+    removals = [i for i, (_run, command) in enumerate(commands) if _removes_lists(command)]
+    last_run = commands[max(actions)][0]
+    # The RUN of the last apt step must remove the lists, and so must every RUN whose `apt-get update` saved them.
+    for run in dict.fromkeys(commands[i][0] for i in actions):
+        steps = [i for i in actions if commands[i][0] is run]
+        if (run is last_run or "update" in (actions[i] for i in steps)) and not _mounts_lists(run):
+            problem = _removal_problem(commands, actions, removals, max(steps))
+            if problem:
+                return problem
+    return passed(line=commands[removals[-1]][1].line if removals else last_run.line)
+
+
+def _removal_problem(commands, actions, removals, step):
+    run, apt = commands[step]
+    done = f"the `{apt.name} {actions[step]}` of line {apt.line}"
+    after = [i for i in removals if i > step and commands[i][0] is run]
+    if any(_recursive(commands[i][1]) for i in after):
+        return None
+    if after:
+        remove = commands[after[0]][1]
+        return failed(f"line {remove.line}: `{' '.join(remove.argv)}` is not recursive: it cannot remove the "
+                      f"lists' `partial` directory and fails; write `{_REMOVE}`", remove.line)
+    later = [i for i in removals if i > step]
+    if later:
+        line = commands[later[0]][1].line
+        return failed(f"line {line}: the lists are removed in a later RUN than {done}: they are already saved in "
+                      "that earlier layer, so a later layer only hides them and the image does not get smaller; "
+                      f"end the RUN of line {run.line} with `&& {_REMOVE}`", line)
+    earlier = [i for i in removals if commands[i][0] is run]
+    if earlier:
+        line = commands[earlier[-1]][1].line
+        following = min(i for i in actions if i > earlier[-1])
+        action, apt = actions[following], commands[following][1]
+        needs = "downloads them again" if action == "update" else "needs them"
+        return failed(f"line {line}: the lists are removed before the `{apt.name} {action}` of line {apt.line}, "
+                      f"which {needs}; run `{_REMOVE}` after the last apt-get command of the RUN of line {run.line}",
+                      line)
+    return failed(f"the apt package lists are never removed after {done}; end that RUN with `&& {_REMOVE}`",
+                  apt.line)

@@ -1,0 +1,88 @@
+import json
+import os
+import shlex
+
+from ...dockerfile.calls import split_arguments
+from ..base import failed, passed, static_check
+
+_UVICORN_VALUE_OPTIONS = frozenset(
+    {
+        "--host", "--port", "--uds", "--fd", "--reload-dir", "--reload-include", "--reload-exclude", "--reload-delay",
+        "--workers", "--loop", "--http", "--ws", "--ws-max-size", "--ws-max-queue", "--ws-ping-interval",
+        "--ws-ping-timeout", "--ws-per-message-deflate", "--lifespan", "--interface", "--env-file", "--log-config",
+        "--log-level", "--forwarded-allow-ips", "--root-path", "--limit-concurrency", "--backlog",
+        "--limit-max-requests", "--timeout-keep-alive", "--timeout-graceful-shutdown", "--ssl-keyfile",
+        "--ssl-certfile", "--ssl-keyfile-password", "--ssl-version", "--ssl-cert-reqs", "--ssl-ca-certs",
+        "--ssl-ciphers", "--header", "--app-dir", "--h11-max-incomplete-event-size",
+    }
+)
+
+
+def _uvicorn_arguments(argv: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The arguments after `[poetry run] uvicorn` / `python -m uvicorn`, or None when argv does not run uvicorn."""
+    if argv[:2] == ("poetry", "run"):
+        argv = argv[2:]
+    if argv and os.path.basename(argv[0]) == "uvicorn":
+        return argv[1:]
+    if argv and os.path.basename(argv[0]).startswith("python") and argv[1:3] == ("-m", "uvicorn"):
+        return argv[3:]
+    return None
+
+
+@static_check(
+    "cmd",
+    title="CMD runs the app on 0.0.0.0:8000",
+    hint='Write CMD as a JSON array: `CMD ["app.main:app", "--host", "0.0.0.0", "--port", "8000"]`, '
+         "starting with `uvicorn` under `ENTRYPOINT [\"poetry\", \"run\"]`.",
+)
+def check(context, *, app: str = "app.main:app", host: str = "0.0.0.0", port: int = 8000, program: str = ""):
+    cmds = context.dockerfile.inherited("CMD")
+    entrypoints = context.dockerfile.inherited("ENTRYPOINT")
+    entrypoint = entrypoints[-1] if entrypoints else None
+    prefix = (entrypoint.exec_form or ()) if entrypoint else ()
+    if program:
+        first = [program]
+    else:
+        first = ["uvicorn"] if prefix == ("poetry", "run") else []
+    wanted = f"`CMD {json.dumps(first + [app, '--host', host, '--port', str(port)])}`"
+    if not cmds:
+        return failed(f"no CMD; add {wanted}")
+    cmd = cmds[-1]
+    if entrypoint and entrypoint.stage > cmd.stage:
+        return failed(f"`{entrypoint.source}` (line {entrypoint.line}) resets the CMD inherited from an earlier "
+                      f"stage; write {wanted} after it", entrypoint.line)
+    if cmd.json_error:
+        return failed(f"`{cmd.source}` is not valid JSON, so Docker runs it as a shell command; write {wanted}",
+                      cmd.line)
+    if cmd.exec_form is None:
+        if prefix:
+            return failed(f"`{cmd.source}` is shell form: under `{entrypoint.source}`, {prefix[0]} would receive "
+                          f"`/bin/sh -c \"{cmd.value}\"` as its arguments; write {wanted}", cmd.line)
+        return failed(f"`{cmd.source}` is shell form; write the exec form {wanted}", cmd.line)
+    if program and cmd.exec_form[:1] != (program,):
+        return failed(f"`{cmd.source}` must start with `{program}`; write {wanted}", cmd.line)
+    argv = prefix + cmd.exec_form
+    arguments = _uvicorn_arguments(argv)
+    if arguments is None:
+        if prefix:
+            return failed(f"the container runs `{shlex.join(argv)}` (ENTRYPOINT + CMD), which does not start uvicorn; "
+                          f"write {wanted}", cmd.line)
+        arguments = argv  # no exec-form ENTRYPOINT: the entrypoint check reports it; read CMD as uvicorn's arguments
+    options, operands = split_arguments(arguments, _UVICORN_VALUE_OPTIONS)
+    if app not in operands:
+        return failed(f"`{cmd.source}` does not run the app `{app}`; write {wanted}", cmd.line)
+    if operands != [app]:
+        extra = ", ".join(f"`{operand}`" for operand in operands if operand != app)
+        why = "; ENTRYPOINT already runs uvicorn" if "uvicorn" in operands else ""
+        return failed(f"`{cmd.source}` gives uvicorn the extra argument {extra}{why}; write {wanted}", cmd.line)
+    hosts, ports = options.values("--host"), options.values("--port")
+    if not hosts or hosts[-1] != host:
+        given = f"with `--host {hosts[-1]}`" if hosts else "without `--host`"
+        listens = hosts[-1] if hosts else "its default 127.0.0.1"
+        return failed(f"{given} in `{cmd.source}`, uvicorn listens on {listens} only, unreachable from outside the "
+                      f"container; write {wanted}", cmd.line)
+    if ports[-1:] != [str(port)]:
+        given = f"`--port {ports[-1]}` makes uvicorn listen on port {ports[-1]}, not {port}" if ports else (
+            f"there is no `--port {port}`, which the task asks for explicitly")
+        return failed(f"in `{cmd.source}` {given}; write {wanted}", cmd.line)
+    return passed(line=cmd.line)

@@ -1,0 +1,57 @@
+from ...dockerfile.calls import split_arguments
+from ..base import failed, passed, static_check
+from ._instructions import word
+
+# useradd's, Debian adduser's and BusyBox adduser's options that take a value.
+_VALUE_OPTIONS = frozenset(
+    {
+        "-b", "--base-dir", "-c", "--comment", "-d", "--home-dir", "-e", "--expiredate", "-f", "--inactive", "-g",
+        "--gid", "-G", "--groups", "-k", "--skel", "-K", "--key", "-p", "--password", "-R", "--root", "-P",
+        "--prefix", "-s", "--shell", "-u", "--uid", "-Z", "--selinux-user", "--home", "--ingroup", "--gecos",
+        "--firstuid", "--lastuid", "--firstgid", "--lastgid", "--conf", "--add-extra-groups", "-h",
+    }
+)
+
+
+def _created_users(dockerfile):
+    """(command, name, uid or None) of every useradd / adduser that builds the final image."""
+    for stage in dockerfile.lineage:
+        for _, command in stage.commands():
+            if command.name in ("useradd", "adduser"):
+                options, operands = split_arguments(command.argv[1:], _VALUE_OPTIONS)
+                uids = options.values("-u", "--uid")
+                if operands:
+                    yield command, operands[0], uids[-1] if uids else None
+
+
+@static_check(
+    "non-root-user",
+    title="The container runs as a non-root user",
+    hint="Create the user with a fixed uid (`RUN useradd --uid 10000 --create-home runner`) and end with "
+         "`USER 10000`.",
+    reads_run_commands=True,
+)
+def check(context, *, uid: int = 10000):
+    dockerfile = context.dockerfile
+    created = list(_created_users(dockerfile))
+    name = next((name for _, name, found in created if found and found.isdigit() and int(found) == uid), None)
+    if name is None:
+        if created:
+            command, name, found = created[0]
+            given = f"uid {found}" if found else "the next free uid"
+            return failed(f"`{command.text}` creates {name} with {given}; the uid {uid} is required: write "
+                          f"`useradd --uid {uid} {name}`", command.line)
+        return failed(f"no user with uid {uid} is created; add `RUN useradd --uid {uid} --create-home runner`")
+    users = dockerfile.inherited("USER")
+    if not users:
+        return failed(f"no USER: the container runs as root; add `USER {uid}` at the end, before ENTRYPOINT")
+    last = users[-1]
+    account = word(last).partition(":")[0]
+    if account in (str(uid), name):
+        return passed(line=last.line)
+    if account in ("root", "0"):
+        earlier = next((u for u in reversed(users) if word(u).partition(":")[0] in (str(uid), name)), None)
+        after = f" (after `{earlier.source}` on line {earlier.line})" if earlier else ""
+        return failed(f"`{last.source}`{after} makes the container run as root; end with `USER {uid}`", last.line)
+    return failed(f"`{last.source}` runs the container as {account}, not as {name} (uid {uid}); write `USER {uid}`",
+                  last.line)

@@ -1,0 +1,28 @@
+from ..base import failed, passed, static_check
+from ._installs import quote
+
+
+@static_check(
+    "one-command-per-run",
+    title="One command per RUN (task 1)",
+    hint="Task 1 builds a deliberately fat image: give every command a RUN of its own (no `&&`, `||`, `;`, `&` or "
+    "several lines in one RUN), so that dive shows one layer per command.",
+    reads_run_commands=True,
+)
+def check(context):
+    offenders = [run for run in context.dockerfile.final.runs if run.script.statements != 1]
+    if not offenders:
+        return passed()
+    first, count = offenders[0], offenders[0].script.statements
+    if count == 0:
+        message = f"line {first.line}: `{quote(first.source)}` runs no command; remove it"
+    else:
+        message = (
+            f"line {first.line}: `{quote(first.source)}` holds {count} commands; task 1 wants one RUN per command, "
+            f"so split it into {count} RUN instructions"
+        )
+    if len(offenders) > 1:
+        others = offenders[1:]
+        lines = ", ".join(str(run.line) for run in others)
+        message += f" (so do the RUNs of lines {lines})" if len(others) > 1 else f" (so does the RUN of line {lines})"
+    return failed(message, first.line)

@@ -1,0 +1,167 @@
+"""Grade submissions against the rubric: run each task's checks and collect the results."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from .checks.base import Blocked, HarnessError, Kind, Status, Verdict, error, failed, skipped
+from .checks.context import StaticContext
+from .dockerfile import Dockerfile, parse
+from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
+from .rubric import CheckSpec, TaskSpec
+from .submission import Submission, UnreadableFile, read_text_file
+
+log = logging.getLogger(__name__)
+
+
+class DynamicSession(Protocol):
+    """Builds and runs one task's image for the dynamic checks; a context manager that removes what it made."""
+
+    image_info: ImageInfo | None
+
+    def __enter__(self) -> DynamicSession: ...
+
+    def __exit__(self, *exc_info) -> None: ...
+
+
+SessionFactory = Callable[[Submission, TaskSpec, Path], DynamicSession]
+Linter = Callable[[list[Path]], dict[Path, list[Advisory]]]
+
+
+@dataclass(frozen=True)
+class GradingOptions:
+    static_only: bool = False
+    session_factory: SessionFactory | None = None
+    linter: Linter | None = None
+
+
+@dataclass(frozen=True)
+class LocatedTask:
+    submission: Submission
+    task: TaskSpec
+    dockerfile: Path | None
+
+
+def locate(submissions: Iterable[Submission], tasks: list[TaskSpec]) -> list[LocatedTask]:
+    return [LocatedTask(s, task, s.find(task.dockerfiles)) for s in submissions for task in tasks]
+
+
+def grade(submissions: list[Submission], tasks: list[TaskSpec], options: GradingOptions) -> list[SubmissionResult]:
+    located = locate(submissions, tasks)
+    # The linter is another process: it runs on the second core while the checks run here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        advisories = pool.submit(lint_all, located, options)
+        graded = [(item, _grade_checks(item, options)) for item in located]
+        found = advisories.result()
+    by_submission: dict[int, list[TaskResult]] = {}
+    for item, grading in graded:
+        by_submission.setdefault(id(item.submission), []).append(grading.result(found))
+    return [SubmissionResult(s.id, tuple(by_submission.get(id(s), ()))) for s in submissions]
+
+
+def lint_all(located: list[LocatedTask], options: GradingOptions) -> dict[Path, list[Advisory]]:
+    """One linter call for every Dockerfile of the batch: a process per file would dominate the run time."""
+    if options.linter is None:
+        return {}
+    paths = [item.dockerfile for item in located if item.dockerfile is not None and item.dockerfile.is_file()]
+    try:
+        return options.linter(paths) if paths else {}
+    except HarnessError as problem:
+        log.warning("advisories unavailable: %s", problem)
+        return {}
+
+
+def _grade_checks(item: LocatedTask, options: GradingOptions) -> TaskGrading:
+    with TaskGrading(item, options) as grading:
+        for spec in item.task.checks:
+            grading.run(spec)
+    return grading
+
+
+class TaskGrading:
+    """Grades one task check by check; the dynamic session opens at the first dynamic check and closes on exit."""
+
+    def __init__(self, item: LocatedTask, options: GradingOptions) -> None:
+        self.item = item
+        self.options = options
+        self.results: list[CheckResult] = []
+        self._stack = ExitStack()
+        self._session: DynamicSession | None = None
+        self._context: StaticContext | None = None
+        self._unreadable = ""
+        if item.dockerfile is None:
+            wanted = " or ".join(f"`{name}`" for name in item.task.dockerfiles)
+            self._unreadable = f"missing: no {wanted} in the submission"
+            return
+        try:
+            self._context = StaticContext(parse(read_text_file(item.dockerfile)), item.submission)
+        except UnreadableFile as problem:
+            self._unreadable = str(problem)
+
+    def __enter__(self) -> TaskGrading:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stack.close()
+
+    def run(self, spec: CheckSpec) -> CheckResult:
+        if self._unreadable:
+            verdict = failed(self._unreadable)
+        elif spec.check.kind is Kind.STATIC:
+            verdict = _run_static(spec, self._context)
+        elif self.options.static_only or self.options.session_factory is None:
+            verdict = skipped("static-only run: the image was not built")
+        else:
+            verdict = _run(spec, self._open_session())
+        result = _result(spec, verdict)
+        self.results.append(result)
+        return result
+
+    def _open_session(self) -> DynamicSession:
+        if self._session is None:
+            factory = self.options.session_factory
+            self._session = self._stack.enter_context(factory(self.item.submission, self.item.task, self.item.dockerfile))
+        return self._session
+
+    def result(self, advisories: dict[Path, list[Advisory]]) -> TaskResult:
+        task, path = self.item.task, self.item.dockerfile
+        if path is None:
+            return TaskResult(task.id, "missing", None, tuple(self.results))
+        found = tuple(a for a in advisories.get(path, []) if a.code not in task.ignored_advisories)
+        image = self._session.image_info if self._session is not None else None
+        return TaskResult(task.id, "graded", path.name, tuple(self.results), image, found)
+
+
+def _run_static(spec: CheckSpec, context: StaticContext) -> Verdict:
+    if spec.check.reads_run_commands and context.dockerfile.shell_errors:
+        problem = context.dockerfile.shell_errors[0]
+        return failed(
+            f"line {problem.line}: the RUN is not valid shell ({problem.message}); /bin/sh would reject it too, "
+            "and its commands cannot be graded. Fix the quoting.",
+            problem.line,
+        )
+    return _run(spec, context)
+
+
+def _run(spec: CheckSpec, context) -> Verdict:
+    try:
+        return spec.check(context, **spec.parameters)
+    except Blocked as blocked:
+        return failed(str(blocked))
+    except HarnessError as problem:
+        return error(str(problem))
+    except Exception as problem:  # a bug of the harness must not cost the student the rest of the grading
+        log.exception("check %s crashed", spec.id)
+        return error(f"internal error in check {spec.id}: {type(problem).__name__}: {problem}")
+
+
+def _result(spec: CheckSpec, verdict: Verdict) -> CheckResult:
+    points = spec.points if verdict.status is Status.PASSED else 0
+    return CheckResult(
+        spec.id, verdict.status, points, spec.points, spec.check.title, verdict.line, verdict.message, spec.check.hint
+    )

@@ -1,0 +1,97 @@
+"""Student mode: the rubric as pytest tests, one per check (`make testTask1`).
+
+`pytest graders/suites --task task1` grades the Dockerfiles of the submission folder (default: the repo root),
+so `-k`, `-x` and `--junitxml` work as usual; a score line per task ends the run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .checks.base import Status
+from .grading import GradingOptions, LocatedTask, TaskGrading
+from .rubric import RubricError, load_rubric
+from .submission import Submission
+
+_GRADINGS = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("graders", "grading of the Docker exercise")
+    group.addoption("--submission", metavar="PATH", help="submission folder to grade (default: the repo root)")
+    group.addoption("--task", action="append", default=[], metavar="TASK", help="task to grade (repeatable)")
+    group.addoption("--static-only", action="store_true", help="only the static checks; no Docker engine needed")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_GRADINGS] = {}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "rubric_check" not in metafunc.fixturenames:
+        return
+    try:
+        tasks = load_rubric().select(metafunc.config.getoption("task"))
+    except RubricError as problem:
+        raise pytest.UsageError(str(problem)) from None
+    cases = [(task, spec) for task in tasks for spec in task.checks]
+    metafunc.parametrize("rubric_check", cases, ids=[f"{task.id}::{spec.id}" for task, spec in cases])
+
+
+@pytest.fixture
+def rubric_check(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def task_grading(request):
+    """`task_grading(task)`: one TaskGrading per task for the whole run, so one build serves all its checks."""
+    config = request.config
+    submission_path = Path(config.getoption("submission") or config.rootpath)
+    submission = Submission(submission_path.resolve().name, submission_path)
+    options = GradingOptions(static_only=config.getoption("static_only"), session_factory=_session_factory(config))
+    gradings: dict[str, TaskGrading] = config.stash[_GRADINGS]
+
+    def get(task) -> TaskGrading:
+        if task.id not in gradings:
+            item = LocatedTask(submission, task, submission.find(task.dockerfiles))
+            gradings[task.id] = TaskGrading(item, options)
+        return gradings[task.id]
+
+    yield get
+    for grading in gradings.values():
+        grading.__exit__(None, None, None)
+
+
+def _session_factory(config: pytest.Config):
+    if config.getoption("static_only"):
+        return None
+    try:
+        from .session import DockerSessions
+    except ImportError:
+        return None
+    return DockerSessions(mode="student", repo_root=config.rootpath)
+
+
+def assert_check_passes(grading: TaskGrading, spec) -> None:
+    __tracebackhide__ = True
+    result = grading.run(spec)
+    if result.status is Status.SKIPPED:
+        pytest.skip(result.message)
+    if result.status is Status.ERROR:
+        raise RuntimeError(f"the harness could not run {spec.id}: {result.message}")
+    if result.status is Status.FAILED:
+        where = f"line {result.line}: " if result.line and f"line {result.line}" not in result.message else ""
+        pytest.fail(f"{where}{result.message}\nhint: {result.hint}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    gradings: dict[str, TaskGrading] = config.stash.get(_GRADINGS, {})
+    for task_id, grading in gradings.items():
+        scored = [r for r in grading.results if r.status is not Status.SKIPPED]
+        score = sum(r.points for r in grading.results)
+        maximum = sum(r.max_points for r in scored)
+        failed = sum(r.status is Status.FAILED for r in grading.results)
+        terminalreporter.write_line(f"{task_id}: score {score}/{maximum} ({failed} failed)", bold=True)

@@ -1,0 +1,1 @@
+"""Output formats; each reads the results and nothing else."""

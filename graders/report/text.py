@@ -1,0 +1,50 @@
+"""The terminal summary: one line per task, then each failed check with its line, message and hint."""
+
+from __future__ import annotations
+
+import click
+
+from ..checks.base import Status
+from ..results import SubmissionResult, TaskResult
+
+_MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.SKIPPED: ("-", "yellow"),
+          Status.ERROR: ("!", "magenta")}
+
+
+def render(submissions: list[SubmissionResult], color: bool = False) -> str:
+    def style(text: str, **styles) -> str:
+        return click.style(text, **styles) if color else text
+
+    lines: list[str] = []
+    for submission in submissions:
+        lines.append(style(f"{submission.id}  {submission.score}/{submission.max_score}", bold=True))
+        for task in submission.tasks:
+            lines.append(f"  {task.task:<8} {_task_summary(task)}")
+            if task.status == "missing":
+                continue
+            for check in task.checks:
+                if check.status in (Status.PASSED, Status.SKIPPED):
+                    continue
+                mark, colour = _MARKS[check.status]
+                where = f"line {check.line}: " if check.line and f"line {check.line}" not in check.message else ""
+                lines.append(f"    {style(mark, fg=colour)} {check.id}: {where}{check.message}")
+                if check.status is Status.FAILED and check.hint:
+                    lines.append(style(f"        hint: {check.hint}", dim=True))
+            for advisory in task.advisories:
+                lines.append(style(f"    · {advisory.tool} {advisory.code} line {advisory.line}: {advisory.message}",
+                                   dim=True))
+    return "\n".join(lines)
+
+
+def _task_summary(task: TaskResult) -> str:
+    if task.status == "missing":
+        return f"missing (0/{task.max_score})"
+    counts = {status: sum(check.status is status for check in task.checks) for status in Status}
+    parts = [f"{task.score}/{task.max_score}", f"{counts[Status.PASSED]} passed", f"{counts[Status.FAILED]} failed"]
+    if counts[Status.SKIPPED]:
+        parts.append(f"{counts[Status.SKIPPED]} skipped")
+    if counts[Status.ERROR]:
+        parts.append(f"{counts[Status.ERROR]} error")
+    if task.image and task.image.standin_base:
+        parts.append(f"built on an offline stand-in for {task.image.standin_base}")
+    return ", ".join(parts)
