@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install grade test docker-engine offline-bases clean
+.PHONY: install grade test docker-engine offline-bases chromium clean
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
@@ -18,13 +18,20 @@ $(VENV)/.installed: requirements.txt
 docker-engine:
 	@bash scripts/docker-engine.sh || echo "No Docker engine: the Docker checks and tests will report why."
 
+# Exit 3 means no engine answers: the Docker tests and checks then say so themselves.
 offline-bases: docker-engine
-	@bash scripts/offline-bases.sh
+	@bash scripts/offline-bases.sh || [ $$? -eq 3 ]
+
+# Headless Chromium for the dashboard's browser test: installed where missing on a root Debian machine.
+chromium:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "No chromium: the dashboard's browser test will say so."
 
 grade: install offline-bases
 	$(PY) -m graders grade submissions --json reports/results.json
 
-test: install offline-bases
+test: install offline-bases chromium
 	$(PYTEST)
 
 clean: install

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from .grading import GradingOptions, grade
+from .batch import RunFolder, Shard, collect, merge, new_run_id, run_batch
+from .grading import GradingOptions
 from .report import text
+from .report.progress import BatchProgress
+from .report.write import DEFAULT_FORMATS, write_reports
 from .results import results_document
 from .rubric import RubricError, load_rubric
 from .submission import discover
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @click.group()
@@ -26,28 +32,110 @@ def main() -> None:
 @click.option("--task", "tasks", multiple=True, metavar="TASK", help="Grade only this task (repeatable).")
 @click.option("--static-only", is_flag=True, help="Only read the Dockerfiles; no Docker engine needed.")
 @click.option("--no-advisories", is_flag=True, help="Do not run hadolint or dive.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the results here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results here.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the machine's cores",
+              help="Submissions graded at once.")
 @click.option("--registry", metavar="HOST/PROJECT/REPOSITORY", help="Check that each image was pushed there.")
-@click.option("--build-timeout", type=float, default=900.0, show_default=True, help="Seconds for one build.")
-@click.option("--run-timeout", type=float, default=60.0, show_default=True, help="Seconds for one container's probe.")
+@click.option("--build-timeout", type=click.FloatRange(min=1), default=900.0, show_default=True,
+              help="Seconds for one build.")
+@click.option("--run-timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds for one container to answer.")
+@click.option("--out", "run_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The run folder for results and reports [default: reports/<run>].")
+@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks.")
+@click.option("--shard", metavar="K/N", help="Grade the K-th of N deterministic parts of the class.")
+@click.option("--docker-host", "docker_hosts", multiple=True, metavar="URL",
+              help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]),
+              help="Extra report formats (repeatable).")
 @click.option("--rubric", "rubric_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), hidden=True)
-def grade_command(paths, tasks, static_only, no_advisories, json_path, registry, build_timeout, run_timeout,
-                  rubric_path) -> None:
+def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, registry, build_timeout, run_timeout,
+                  run_dir, resume, shard, docker_hosts, formats, rubric_path) -> None:
     """Grade PATH: a submission folder, or a folder of submission folders."""
     try:
         rubric = load_rubric(rubric_path) if rubric_path else load_rubric()
         selected = rubric.select(list(tasks))
-    except RubricError as problem:
+        part = Shard.parse(shard) if shard else None
+    except (RubricError, ValueError) as problem:
         raise click.UsageError(str(problem)) from None
+    if resume and run_dir is None:
+        raise click.UsageError("--resume needs --out RUN_DIR: the folder of the run to complete")
     submissions = discover(list(paths), rubric.dockerfile_names)
     if not submissions:
         raise click.UsageError(f"no submission found in {', '.join(map(str, paths))}: a submission folder holds "
                                "dockerfile-task-* files, a class folder holds submission folders")
-    options = GradingOptions(static_only=static_only, linter=None if no_advisories else _hadolint())
-    results = grade(submissions, selected, options)
+    if part:
+        submissions = part.select(submissions)
+    run_id = new_run_id()
+    folder = RunFolder(run_dir or Path("reports") / run_id)
+    linter = None if no_advisories else _hadolint()
+    sessions = [] if static_only else _docker_sessions(
+        docker_hosts or (None,), build_timeout=build_timeout, run_timeout=run_timeout, registry=registry,
+        run_id=run_id, repo_root=ROOT)
+    option_sets = [GradingOptions(session_factory=s, linter=linter) for s in sessions] or [
+        GradingOptions(static_only=True, linter=linter)]
+    progress = BatchProgress(total=len(submissions) * len(selected))
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        results = run_batch(submissions, selected, folder, option_sets, jobs=jobs, resume=resume, progress=progress)
+    except KeyboardInterrupt:
+        _stop(sessions, folder, submissions, selected, set(formats), rubric)
+    finally:
+        for session_factory in sessions:
+            session_factory.close()
+    progress.finish()
+    written = write_reports(results, folder.path, formats=DEFAULT_FORMATS | set(formats), rubric=rubric,
+                            step_summary=True)
     click.echo(text.render(results, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    click.echo(f"reports in {folder.path}/: {', '.join(str(p.relative_to(folder.path)) for p in written[:6])}"
+               + (f" and {len(written) - 6} more" if len(written) > 6 else ""))
     if json_path:
-        json_path.write_text(json.dumps(results_document(results), indent=2) + "\n", encoding="utf-8")
+        json_path.write_text(json.dumps(results_document(results), ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(sessions, folder: RunFolder, submissions, tasks, formats, rubric) -> None:
+    """Ctrl-C or SIGTERM: remove what the run made, report what was graded, and say how to finish."""
+    folder.freeze()
+    for session_factory in sessions:
+        session_factory.close()
+    results = collect(folder, submissions, tasks)
+    write_reports(results, folder.path, formats=DEFAULT_FORMATS | formats, rubric=rubric)
+    click.echo(f"interrupted: the results graded so far are in {folder.path}/; finish with "
+               f"`python -m graders grade ... --resume --out {folder.path}`", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)  # workers may be blocked in a build: waiting for them would not save their results
+
+
+@main.command(name="merge")
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the combined reports.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]))
+def merge_command(run_dirs, out_dir, formats) -> None:
+    """Combine the results of several run folders (shards) into one set of reports."""
+    rubric = load_rubric()
+    results = merge([RunFolder(path) for path in run_dirs], list(rubric.tasks.values()))
+    if not results:
+        raise click.UsageError(f"no results in {', '.join(map(str, run_dirs))}: give the --out folders of grade runs")
+    target = RunFolder(out_dir)
+    for result in results:
+        for task in result.tasks:
+            target.save(result.id, task)
+    written = write_reports(results, out_dir, formats=DEFAULT_FORMATS | set(formats), rubric=rubric, step_summary=True)
+    click.echo(f"merged {len(results)} submissions from {len(run_dirs)} run folders: "
+               f"{', '.join(p.name for p in written)} in {out_dir}/")
+
+
+def _docker_sessions(hosts, **settings) -> list:
+    """One session factory per Docker engine; the Docker SDK is imported only when images get built."""
+    from .session import DockerSessions
+
+    return [DockerSessions(mode="batch", docker_host=host, **settings) for host in hosts]
 
 
 def _hadolint():

@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Protocol
 
 from .checks.base import Blocked, HarnessError, Kind, Status, Verdict, error, failed, skipped
 from .checks.context import StaticContext
-from .dockerfile import Dockerfile, parse
+from .dockerfile import parse
 from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 from .rubric import CheckSpec, TaskSpec
 from .submission import Submission, UnreadableFile, read_text_file
@@ -56,7 +56,7 @@ def grade(submissions: list[Submission], tasks: list[TaskSpec], options: Grading
     # The linter is another process: it runs on the second core while the checks run here.
     with ThreadPoolExecutor(max_workers=1) as pool:
         advisories = pool.submit(lint_all, located, options)
-        graded = [(item, _grade_checks(item, options)) for item in located]
+        graded = [(item, grade_checks(item, options)) for item in located]
         found = advisories.result()
     by_submission: dict[int, list[TaskResult]] = {}
     for item, grading in graded:
@@ -76,7 +76,7 @@ def lint_all(located: list[LocatedTask], options: GradingOptions) -> dict[Path, 
         return {}
 
 
-def _grade_checks(item: LocatedTask, options: GradingOptions) -> TaskGrading:
+def grade_checks(item: LocatedTask, options: GradingOptions) -> TaskGrading:
     with TaskGrading(item, options) as grading:
         for spec in item.task.checks:
             grading.run(spec)
@@ -93,13 +93,15 @@ class TaskGrading:
         self._stack = ExitStack()
         self._session: DynamicSession | None = None
         self._context: StaticContext | None = None
+        self._source: str | None = None
         self._unreadable = ""
         if item.dockerfile is None:
             wanted = " or ".join(f"`{name}`" for name in item.task.dockerfiles)
             self._unreadable = f"missing: no {wanted} in the submission"
             return
         try:
-            self._context = StaticContext(parse(read_text_file(item.dockerfile)), item.submission)
+            self._source = read_text_file(item.dockerfile)
+            self._context = StaticContext(parse(self._source), item.submission)
         except UnreadableFile as problem:
             self._unreadable = str(problem)
 
@@ -110,12 +112,13 @@ class TaskGrading:
         self._stack.close()
 
     def run(self, spec: CheckSpec) -> CheckResult:
-        if self._unreadable:
-            verdict = failed(self._unreadable)
-        elif spec.check.kind is Kind.STATIC:
-            verdict = _run_static(spec, self._context)
-        elif self.options.static_only or self.options.session_factory is None:
+        dynamic = spec.check.kind is Kind.DYNAMIC
+        if dynamic and (self.options.static_only or self.options.session_factory is None):
             verdict = skipped("static-only run: the image was not built")
+        elif self._unreadable:
+            verdict = failed(self._unreadable)
+        elif not dynamic:
+            verdict = _run_static(spec, self._context)
         else:
             verdict = _run(spec, self._open_session())
         result = _result(spec, verdict)
@@ -134,7 +137,7 @@ class TaskGrading:
             return TaskResult(task.id, "missing", None, tuple(self.results))
         found = tuple(a for a in advisories.get(path, []) if a.code not in task.ignored_advisories)
         image = self._session.image_info if self._session is not None else None
-        return TaskResult(task.id, "graded", path.name, tuple(self.results), image, found)
+        return TaskResult(task.id, "graded", path.name, tuple(self.results), image, found, self._source)
 
 
 def _run_static(spec: CheckSpec, context: StaticContext) -> Verdict:

@@ -25,17 +25,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--static-only", action="store_true", help="only the static checks; no Docker engine needed")
 
 
+_TASKS = pytest.StashKey[list]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_GRADINGS] = {}
+    try:
+        config.stash[_TASKS] = load_rubric().select(config.getoption("task"))
+    except RubricError as problem:
+        raise pytest.UsageError(str(problem)) from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "rubric_check" not in metafunc.fixturenames:
         return
-    try:
-        tasks = load_rubric().select(metafunc.config.getoption("task"))
-    except RubricError as problem:
-        raise pytest.UsageError(str(problem)) from None
+    tasks = metafunc.config.stash[_TASKS]
     cases = [(task, spec) for task in tasks for spec in task.checks]
     metafunc.parametrize("rubric_check", cases, ids=[f"{task.id}::{spec.id}" for task, spec in cases])
 

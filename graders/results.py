@@ -60,6 +60,7 @@ class TaskResult:
     checks: tuple[CheckResult, ...] = ()
     image: ImageInfo | None = None
     advisories: tuple[Advisory, ...] = ()
+    source: str | None = None  # the Dockerfile's text, for reports that show failures next to their lines
 
     @property
     def score(self) -> int:
@@ -76,6 +77,7 @@ class TaskResult:
             "checks": [check.to_dict() for check in self.checks],
             "image": asdict(self.image) if self.image else None,
             "advisories": [asdict(advisory) for advisory in self.advisories],
+            "source": self.source,
         }
 
     @classmethod
@@ -85,6 +87,7 @@ class TaskResult:
             tuple(CheckResult.from_dict(check) for check in data.get("checks", [])),
             ImageInfo(**data["image"]) if data.get("image") else None,
             tuple(Advisory(**advisory) for advisory in data.get("advisories", [])),
+            data.get("source"),
         )
 
 

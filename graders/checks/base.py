@@ -77,6 +77,16 @@ class Check:
     def __call__(self, context: Any, **parameters: Any) -> Verdict:
         return self.function(context, **parameters)
 
+    def __reduce__(self):
+        """Sent to a worker process by id: the function's module name holds the Check, not the function."""
+        return (registered, (self.id,))
+
+
+def registered(check_id: str) -> Check:
+    from .registry import REGISTRY
+
+    return REGISTRY[check_id]
+
 
 def static_check(id: str, *, title: str, hint: str, reads_run_commands: bool = False):
     def register(function: Callable[..., Verdict]) -> Check:

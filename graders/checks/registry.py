@@ -35,3 +35,23 @@ STATIC_MODULES = (
 )
 CHECKS: tuple[Check, ...] = tuple(module.check for module in STATIC_MODULES)
 REGISTRY: dict[str, Check] = {check.id: check for check in CHECKS}
+
+# The dynamic checks (build and run the image), in report order after the static ones.
+from .dynamic import (  # noqa: E402
+    apt_lists_empty,
+    builds,
+    image_config,
+    no_pip_cache,
+    pushed,
+    python_version,
+    runs_as_non_root,
+    serves_hello_world,
+    smaller_than_previous,
+)
+
+DYNAMIC_MODULES = (
+    builds, image_config, serves_hello_world, python_version, apt_lists_empty, no_pip_cache, smaller_than_previous,
+    runs_as_non_root, pushed,
+)
+CHECKS = CHECKS + tuple(module.check for module in DYNAMIC_MODULES)
+REGISTRY = {check.id: check for check in CHECKS}

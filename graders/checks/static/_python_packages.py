@@ -1,5 +1,6 @@
 """Python package specs: the rubric's pins, and what a stage's `pip install`s name, `-r` files included."""
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class Pin:
     version: Version
 
     @classmethod
+    @functools.lru_cache(maxsize=256)
     def parse(cls, text: str) -> "Pin":
         requirement = Requirement(text)
         specifiers = list(requirement.specifier)
@@ -123,6 +125,7 @@ def named_requirements(context, call: PipCall) -> tuple[list[Named], list[Unread
     return named, unread
 
 
+@functools.lru_cache(maxsize=4096)  # a class writes the same few requirements over and over
 def parse_requirement(text: str) -> Requirement | None:
     try:
         return Requirement(text)

@@ -1,3 +1,4 @@
+import functools
 import json
 import tomllib
 
@@ -49,6 +50,11 @@ def check(
     return passed()
 
 
+@functools.lru_cache(maxsize=64)  # the same lock file is read by task 3-1 and 3-2 alike
+def _parse_toml(text: str) -> dict:
+    return tomllib.loads(text)
+
+
 def _load(context, name: str, missing_fix: str, invalid_fix: str) -> tuple[dict, str | None]:
     try:
         text = context.read(name)
@@ -57,7 +63,7 @@ def _load(context, name: str, missing_fix: str, invalid_fix: str) -> tuple[dict,
     if text is None:
         return {}, f"no `{name}` in the submission; {missing_fix}"
     try:
-        return tomllib.loads(text), None
+        return _parse_toml(text), None
     except tomllib.TOMLDecodeError as error:
         return {}, f"`{name}` is not valid TOML ({error}); {invalid_fix}"
 

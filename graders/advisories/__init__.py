@@ -1,0 +1,1 @@
+"""Advisories (no points): hadolint findings on the Dockerfiles, dive figures of the built images."""

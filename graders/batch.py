@@ -1,0 +1,233 @@
+"""Grade a class: workers in parallel, each result saved as soon as it is known, resumable, shardable.
+
+A run folder holds `results/<submission>/<task>.json`, one file per submission and task, each written atomically
+when that task is graded: a crash or `kill -9` loses only the tasks in flight, and `--resume` grades only what
+the folder lacks. The reports (results.json, grades.csv, the dashboard ...) are made from those files at the end,
+and again by `merge` from the folders of several shards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .files import write_atomically
+from .grading import GradingOptions, LocatedTask, grade_checks, lint_all, locate
+from .results import Advisory, SubmissionResult, TaskResult
+from .rubric import TaskSpec
+from .submission import Submission
+
+RESULTS = "results"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based, as written on the command line: --shard 2/4
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+            raise ValueError(f"--shard takes K/N with 1 <= K <= N, e.g. 2/4; got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def select(self, submissions: list[Submission]) -> list[Submission]:
+        """Every N-th submission in id order: deterministic, and balanced whatever the ids."""
+        ordered = sorted(submissions, key=lambda s: s.id)
+        return ordered[self.index - 1 :: self.count]
+
+
+def new_run_id() -> str:
+    """Sortable and unique: names the run folder and labels everything the run creates in Docker."""
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+
+
+def folder_name(submission_id: str) -> str:
+    """A file name for any submission id: readable, never a path, and distinct for distinct ids."""
+    readable = unicodedata.normalize("NFKD", submission_id).encode("ascii", "ignore").decode()
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", readable).strip(".-")[:60] or "submission"
+    if readable == submission_id:
+        return readable
+    return f"{readable}-{hashlib.sha1(submission_id.encode()).hexdigest()[:8]}"
+
+
+class RunFolder:
+    """The results of one run, one JSON file per submission and task."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.results = path / RESULTS
+        self._lock = threading.Lock()
+        self._frozen = False
+
+    def task_file(self, submission_id: str, task_id: str) -> Path:
+        return self.results / folder_name(submission_id) / f"{task_id}.json"
+
+    def has(self, submission_id: str, task_id: str) -> bool:
+        return self.task_file(submission_id, task_id).is_file()
+
+    def save(self, submission_id: str, result: TaskResult) -> None:
+        document = {"submission": submission_id, "task": result.to_dict()}
+        with self._lock:
+            if not self._frozen:
+                write_atomically(self.task_file(submission_id, result.task), json.dumps(document, ensure_ascii=False))
+
+    def freeze(self) -> None:
+        """No more saves (a stopping run): the reports made next describe exactly what the folder holds."""
+        with self._lock:
+            self._frozen = True
+
+    def load(self) -> dict[str, dict[str, TaskResult]]:
+        """Every saved result: submission id -> task id -> result."""
+        found: dict[str, dict[str, TaskResult]] = {}
+        for path in sorted(self.results.glob("*/*.json")):
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+                result = TaskResult.from_dict(document["task"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # a torn file cannot exist (atomic writes); anything else is not ours
+            found.setdefault(document["submission"], {})[result.task] = result
+        return found
+
+
+Progress = Callable[[str, Submission, TaskSpec, TaskResult | None], None]
+
+
+def run_batch(
+    submissions: list[Submission],
+    tasks: list[TaskSpec],
+    folder: RunFolder,
+    option_sets: list[GradingOptions],
+    *,
+    jobs: int,
+    resume: bool = False,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> list[SubmissionResult]:
+    """Grade every submission's tasks with `jobs` workers; worker i uses option_sets[i % len(option_sets)]
+    (one per Docker engine). A submission's tasks run in rubric order on one worker, so a task can compare its
+    image with the previous task's. Returns the results of the whole folder, earlier runs' included."""
+    stop = stop or threading.Event()
+    pending = [s for s in submissions if not (resume and all(folder.has(s.id, t.id) for t in tasks))]
+    located = locate(pending, tasks)
+    worker = threading.local()
+    numbers = itertools.count()
+
+    def number_worker() -> None:
+        worker.options = option_sets[next(numbers) % len(option_sets)]
+
+    def work(submission: Submission) -> None:
+        for item in (i for i in located if i.submission is submission):
+            if stop.is_set():
+                return
+            if resume and folder.has(submission.id, item.task.id):
+                continue
+            try:
+                _grade_and_save(item, worker.options, folder, progress)
+            except Exception:  # a harness bug costs this task its result file, not the batch
+                log.exception("grading %s %s crashed", submission.id, item.task.id)
+
+    static_only = all(options.session_factory is None or options.static_only for options in option_sets)
+    linting = ThreadPoolExecutor(max_workers=1)
+    pool = ProcessPoolExecutor(max_workers=jobs) if static_only and jobs > 1 else ThreadPoolExecutor(
+        max_workers=jobs, initializer=number_worker)
+    try:
+        advisories = linting.submit(lint_all, located, option_sets[0])
+        if isinstance(pool, ProcessPoolExecutor):
+            _grade_in_processes(pool, located, option_sets[0], folder, progress, resume, jobs)
+        else:
+            for future in [pool.submit(work, submission) for submission in pending]:
+                future.result()
+        _attach_advisories(folder, located, advisories.result())
+    except BaseException:  # Ctrl-C, SIGTERM: stop handing out work; what is saved stays saved
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        linting.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    linting.shutdown()
+    return collect(folder, submissions, tasks)
+
+
+def _grade_in_processes(pool: ProcessPoolExecutor, located: list[LocatedTask], options: GradingOptions,
+                        folder: RunFolder, progress: Progress | None, resume: bool, jobs: int) -> None:
+    """Static checks are pure Python: on several cores they need processes, not threads."""
+    todo = [item for item in located if not (resume and folder.has(item.submission.id, item.task.id))]
+    chunk = max(1, min(50, len(todo) // (jobs * 4)))
+    options = dataclasses.replace(options, linter=None)
+    futures = [pool.submit(_grade_static, todo[start : start + chunk], options) for start in range(0, len(todo), chunk)]
+    for future in as_completed(futures):
+        for item, result in future.result():
+            folder.save(item.submission.id, result)
+            if progress:
+                progress("done", item.submission, item.task, result)
+
+
+def _grade_static(items: list[LocatedTask], options: GradingOptions) -> list[tuple[LocatedTask, TaskResult]]:
+    graded = []
+    for item in items:
+        try:
+            graded.append((item, grade_checks(item, options).result({})))
+        except Exception:  # a harness bug costs this task its result file, not the batch
+            log.exception("grading %s %s crashed", item.submission.id, item.task.id)
+    return graded
+
+
+def _grade_and_save(item: LocatedTask, options: GradingOptions, folder: RunFolder, progress: Progress | None) -> None:
+    if progress:
+        progress("start", item.submission, item.task, None)
+    result = grade_checks(item, options).result({})
+    folder.save(item.submission.id, result)
+    if progress:
+        progress("done", item.submission, item.task, result)
+
+
+def _attach_advisories(folder: RunFolder, located: list[LocatedTask], found: dict[Path, list[Advisory]]) -> None:
+    """The linter ran beside the workers; its findings join each saved result at the end."""
+    if not found:
+        return
+    saved = folder.load()
+    for item in located:
+        result = saved.get(item.submission.id, {}).get(item.task.id)
+        if result is None or item.dockerfile not in found:
+            continue
+        kept = tuple(a for a in found[item.dockerfile] if a.code not in item.task.ignored_advisories)
+        folder.save(item.submission.id, dataclasses.replace(result, advisories=kept))
+
+
+def collect(folder: RunFolder, submissions: list[Submission], tasks: list[TaskSpec]) -> list[SubmissionResult]:
+    """The folder's results for these submissions, by submission id, tasks in rubric order."""
+    saved = folder.load()
+    wanted = {s.id for s in submissions}
+    return _ordered({sid: found for sid, found in saved.items() if sid in wanted}, tasks)
+
+
+def merge(folders: list[RunFolder], tasks: list[TaskSpec]) -> list[SubmissionResult]:
+    """The results of several run folders (shards) as one class; a task graded in two keeps the later folder's."""
+    combined: dict[str, dict[str, TaskResult]] = {}
+    for folder in folders:
+        for submission_id, found in folder.load().items():
+            combined.setdefault(submission_id, {}).update(found)
+    return _ordered(combined, tasks)
+
+
+def _ordered(saved: dict[str, dict[str, TaskResult]], tasks: list[TaskSpec]) -> list[SubmissionResult]:
+    order = {task.id: index for index, task in enumerate(tasks)}
+    return [
+        SubmissionResult(sid, tuple(sorted(saved[sid].values(), key=lambda r: order.get(r.task, len(order)))))
+        for sid in sorted(saved)
+    ]

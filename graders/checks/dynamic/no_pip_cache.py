@@ -1,0 +1,16 @@
+from ..base import dynamic_check, failed, passed
+
+
+@dynamic_check(
+    "no-pip-cache",
+    title="No pip cache in the image",
+    hint="Give every `pip install` `--no-cache-dir` (poetry's own cache lives elsewhere).",
+)
+def check(session, *, path: str = "/root/.cache/pip"):
+    entries = session.list_directory(path, limit=20)
+    if entries is None:
+        return passed(f"{path} does not exist")
+    if entries:
+        shown = ", ".join(e.path for e in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        return failed(f"{path} is not empty ({shown}): pip kept its download cache in the image")
+    return passed(f"{path} is empty")

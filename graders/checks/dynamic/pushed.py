@@ -1,0 +1,23 @@
+from ..base import dynamic_check, failed, passed, skipped
+
+
+@dynamic_check(
+    "pushed",
+    title="The image is pushed to the registry",
+    hint="Tag and push the image you built: `make pushTask1` (LOCATION, PROJECT_ID, REPOSITORY set), or "
+         "`docker tag IMAGE:TAG HOST/PROJECT/REPOSITORY/IMAGE:TAG && docker push ...`.",
+)
+def check(session):
+    if not session.registry:
+        return skipped("no registry configured (--registry HOST/PROJECT/REPOSITORY)")
+    image = session.image()
+    from ...registry_client import remote_config_digest
+
+    reference = f"{session.registry}/{session.task.tag}"
+    remote = remote_config_digest(reference, docker_config=session.docker_config)
+    if remote is None:
+        return failed(f"{reference} is not in the registry: push the tag")
+    if remote != image.build_id:
+        return failed(f"{reference} is another image: expected config digest {image.build_id} (the local build), "
+                      f"actual: {remote}; push the image you built last")
+    return passed(f"{reference} holds the local build ({remote[:19]})")

@@ -1,0 +1,87 @@
+import re
+
+from ..base import dynamic_check, failed, passed
+
+_SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+_ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?://)?(\[[0-9a-f:]+\]|[0-9a-z.]+)(?::| port )(\d+)",
+                        re.IGNORECASE)
+
+
+@dynamic_check(
+    "serves-hello-world",
+    title="The container serves Hello World on port 8000",
+    hint="Run it yourself: `docker run --rm -p 8000:8000 IMAGE`, then open http://localhost:8000; uvicorn must listen "
+         "on 0.0.0.0 port 8000 (`--host 0.0.0.0 --port 8000`), started by an exec-form ENTRYPOINT and CMD.",
+)
+def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello World"):
+    result = session.probe(port, path, text)
+    outcome = result.outcome
+    if outcome.ok:
+        return passed(f"GET {path} answered 200 with `{text}` {outcome.seconds:.1f} s after the container started "
+                      f"(port {port} published on 127.0.0.1:{result.host_port})")
+    facts = result.facts
+    lines = [_headline(result, session.run_timeout, path, text)]
+    if facts is not None:
+        state = f"container state: {facts.status}"
+        if facts.exit_code is not None:
+            state += f", exit code {facts.exit_code}"
+        if facts.oom_killed:
+            state += " (killed: out of memory, over the 512 MB limit)"
+        if facts.error and facts.error != result.start_error:
+            state += f", engine error: {facts.error}"
+        lines.append(state)
+        logs = [line[:300] for line in facts.logs.splitlines() if line.strip()]
+        lines.append("last log lines:\n" + "\n".join(f"  {line}" for line in logs) if logs else "no log output")
+    lines.append(_cause(session, result, port))
+    return failed("\n".join(lines))
+
+
+def _headline(result, timeout, path, text):
+    outcome = result.outcome
+    if result.start_error:
+        return f"the container could not start: {result.start_error}"
+    if outcome.reason == "exited":
+        return f"the container stopped {outcome.seconds:.1f} s after it started, without answering on port {result.port}"
+    if outcome.reason == "wrong-answer":
+        if outcome.status != 200:
+            return f"GET {path} answered status {outcome.status}, expected 200 with `{text}`"
+        preview = outcome.body[:200].decode("utf-8", "replace")
+        size = f"the first {len(outcome.body) // 1024} KiB" if outcome.body_truncated else "the body"
+        return f"GET {path} answered 200, but {size} does not contain `{text}`: {preview!r}"
+    return f"no answer on port {result.port} within {timeout:g} s: {outcome.error or 'no connection'}"
+
+
+def _cause(session, result, port):
+    facts = result.facts
+    config = session.image().config
+    entrypoint = list(config.get("Entrypoint") or [])
+    if entrypoint[:2] in _SHELLS:
+        return ("cause: the ENTRYPOINT is in shell form (`/bin/sh -c ...`): Docker ignores CMD, so the server starts "
+                "without its app, host and port; write it as a JSON array, e.g. ENTRYPOINT [\"uvicorn\"]")
+    listening = list(facts.listening) if facts else []
+    if not listening and facts:
+        listening = [(host.strip("[]"), int(number)) for host, number in _ANNOUNCED.findall(facts.logs)]
+    on_port = [host for host, number in listening if number == port]
+    if on_port and result.outcome.reason == "deadline" and not all(host in _LOOPBACK for host in on_port):
+        reachable = next(host for host in on_port if host not in _LOOPBACK)
+        return (f"cause: the app listens on {reachable}:{port} but did not answer in time; see the log (a request "
+                "handler that blocks, a start-up that never finishes)")
+    if on_port and all(host in _LOOPBACK for host in on_port):
+        return (f"cause: the app listens on {on_port[0]}:{port} inside the container, which nothing outside the "
+                "container can reach; listen on all interfaces: `--host 0.0.0.0`")
+    others = sorted({number for _, number in listening if number != port})
+    if listening and not on_port and others:
+        return (f"cause: the app listens on port {', '.join(map(str, others))}, not {port}; "
+                f"`--port {port}` (and EXPOSE {port})")
+    if result.start_error:
+        return ("cause: the engine cannot run the container's command (ENTRYPOINT + CMD): is the program installed in "
+                "the image, on its PATH, and executable?")
+    if result.outcome.reason == "wrong-answer":
+        return "cause: the app answers, but not what `GET /` of the exercise's app returns ({\"message\": \"Hello World\"})"
+    if result.outcome.reason == "exited":
+        code = f" (exit code {facts.exit_code})" if facts and facts.exit_code is not None else ""
+        return (f"cause: the server process ended{code} before it answered; the log above says why (a module that "
+                "does not import, a wrong app path `app.main:app`, a missing dependency)")
+    return ("typical causes: uvicorn listening on 127.0.0.1 instead of 0.0.0.0, another port than "
+            f"{port}, a shell-form ENTRYPOINT that makes Docker ignore CMD, a crash at start (see the log)")

@@ -1,0 +1,524 @@
+"""Every access to the Docker engine, behind one small class (the Docker SDK's low-level API).
+
+Nothing else in the harness imports `docker`: the session asks this class to build, inspect, run, exec and
+remove, and gets plain Python values back. Errors of the engine or the machine become `HarnessError` (status
+`error`), never a student's failure.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import socket
+import tarfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import docker
+import docker.errors
+import requests.exceptions
+import urllib3.exceptions
+
+from .checks.base import HarnessError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "unix:///var/run/docker.sock"
+API_TIMEOUT = 120.0  # one API call (not a build, not a stream)
+MAX_LOG_LINES = 5000  # build log lines kept in memory; older ones are dropped
+MAX_LINE_CHARS = 2000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class EngineUnavailable(HarnessError):
+    """No Docker engine answers: dynamic checks are `error`, static grading still runs."""
+
+    def __init__(self, url: str, detail: str = "") -> None:
+        self.url = url
+        self.detail = detail
+        super().__init__(
+            f"no Docker engine answers at {url}: start one (`make docker-engine` or `sudo dockerd &`), "
+            "or grade with --static-only"
+        )
+
+
+def engine_url(base_url: str | None = None) -> str:
+    return base_url or os.environ.get("DOCKER_HOST") or DEFAULT_URL
+
+
+@dataclass
+class BuildOutput:
+    """What the engine said about one build: the image id when it succeeded, else the error."""
+
+    image_id: str | None
+    log: list[str]
+    error: str | None = None
+    timed_out: bool = False
+    seconds: float = 0.0
+    dropped_lines: int = 0
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    exit_code: int | None  # None: did not finish in time
+    output: str
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    path: str  # relative to the listed directory
+    kind: str  # "file" | "dir" | "link" | "other"
+    size: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of every container the harness starts."""
+
+    mem_limit: str = "512m"
+    nano_cpus: int = 1_000_000_000
+    pids_limit: int = 256
+
+
+class Engine:
+    """One Docker engine (DOCKER_HOST, or `base_url`), reached through the Docker SDK."""
+
+    def __init__(self, client: docker.DockerClient, url: str) -> None:
+        self.client = client
+        self.api = client.api
+        self.url = url
+        self._local = threading.local()
+        self._install_response_capture()
+
+    # -- connecting ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, base_url: str | None = None, timeout: float = API_TIMEOUT) -> Engine:
+        """The engine at `base_url`, else the one the environment names (DOCKER_HOST, DOCKER_TLS_VERIFY...)."""
+        url = engine_url(base_url)
+        try:
+            if base_url:
+                client = docker.DockerClient(base_url=base_url, timeout=int(timeout), version="auto")
+            else:
+                client = docker.from_env(timeout=int(timeout))
+            client.api.ping()
+        except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as problem:
+            raise EngineUnavailable(url, str(problem)) from None
+        return cls(client, url)
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:  # closing must never hide the real problem
+            pass
+
+    def _install_response_capture(self) -> None:
+        """Keep the HTTP response of streaming calls, per thread: the build's socket gets a deadline from it."""
+        local = self._local
+        for name in ("_post", "_get"):
+            original = getattr(self.api, name)
+
+            def capture(url, *args, _original=original, **kwargs):
+                response = _original(url, *args, **kwargs)
+                if getattr(local, "capture", False):
+                    local.response = response
+                return response
+
+            setattr(self.api, name, capture)
+
+    def _captured(self, call: Callable[[], Any]) -> tuple[Any, Any]:
+        self._local.capture, self._local.response = True, None
+        try:
+            result = call()
+        finally:
+            self._local.capture = False
+        return result, self._local.response
+
+    # -- images ----------------------------------------------------------------------------------------------
+
+    def build(
+        self,
+        context: Path,
+        dockerfile: str,
+        tag: str,
+        *,
+        labels: dict[str, str] | None = None,
+        timeout: float = 900.0,
+        on_line: Callable[[str], None] | None = None,
+    ) -> BuildOutput:
+        """Build `dockerfile` (relative to `context`, or a path outside it that the build must not copy) with the
+        classic builder, streaming and keeping the log (its last MAX_LOG_LINES lines).
+
+        The whole build is bounded by `timeout`: the socket's read timeout always ends at the deadline, and
+        closing the connection makes the engine cancel the build and remove its intermediate container.
+        """
+        started = time.monotonic()
+        deadline = started + timeout
+        lines: list[str] = []
+        dropped = 0
+        partial = ""
+        image_id = None
+        problem = None
+
+        def keep(text: str) -> None:
+            nonlocal partial, dropped
+            partial += text
+            *complete, partial = partial.split("\n")
+            for line in complete:
+                line = _ANSI.sub("", line).rstrip("\r")[:MAX_LINE_CHARS]
+                lines.append(line)
+                if on_line:
+                    on_line(line)
+            if len(lines) > MAX_LOG_LINES:
+                dropped += len(lines) - MAX_LOG_LINES
+                del lines[: len(lines) - MAX_LOG_LINES]
+
+        response = None
+        try:
+            stream, response = self._captured(
+                lambda: self.api.build(
+                    path=str(context), dockerfile=dockerfile, tag=tag, labels=labels or None, rm=True,
+                    forcerm=True, decode=True, timeout=max(1, int(timeout)),
+                )
+            )
+            sockets = _sockets_of(response)
+            for item in stream:
+                if "stream" in item:
+                    keep(str(item["stream"]))
+                elif "aux" in item and isinstance(item["aux"], dict) and "ID" in item["aux"]:
+                    image_id = item["aux"]["ID"]
+                elif "error" in item:
+                    detail = item.get("errorDetail") or {}
+                    problem = str(detail.get("message") or item["error"]).strip()
+                    keep(problem + "\n")
+                elif "status" in item:  # pulling a base image
+                    keep(" ".join(str(item[k]) for k in ("id", "status") if item.get(k)) + "\n")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                for sock in sockets:
+                    sock.settimeout(remaining)
+        except (TimeoutError, socket.timeout, urllib3.exceptions.ReadTimeoutError,
+                requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError,
+                urllib3.exceptions.ProtocolError) as broken:
+            if time.monotonic() < deadline - 0.5:
+                raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
+            keep("\n")
+            return BuildOutput(None, lines, f"the build did not finish within {timeout:g} s", True,
+                               time.monotonic() - started, dropped)
+        except docker.errors.APIError as api_problem:
+            problem = _api_message(api_problem)
+            if _is_machine_problem(problem):
+                raise HarnessError(f"the Docker engine failed: {problem}") from None
+        except docker.errors.DockerException as sdk_problem:  # unreadable context, invalid tag...
+            raise HarnessError(f"cannot build: {sdk_problem}") from None
+        finally:
+            if response is not None:
+                response.close()
+        if partial:
+            keep("\n")
+        if problem and _is_machine_problem(problem):
+            raise HarnessError(f"the Docker engine failed while building: {problem}")
+        if problem is None and image_id is None:
+            image_id = self._image_id_of(tag)
+            if image_id is None:
+                problem = "the engine ended the build without an image"
+        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped)
+
+    def _image_id_of(self, reference: str) -> str | None:
+        found = self.inspect_image(reference)
+        return found["Id"] if found else None
+
+    def inspect_image(self, reference: str) -> dict[str, Any] | None:
+        try:
+            return self.api.inspect_image(reference)
+        except docker.errors.ImageNotFound:
+            return None
+        except docker.errors.APIError as problem:
+            if problem.status_code == 404:
+                return None
+            raise self._harness(problem) from None
+        except requests.exceptions.RequestException as problem:
+            raise self._harness(problem) from None
+
+    def remove_image(self, reference: str, *, prune: bool = False) -> None:
+        """Remove a tag (and, with `prune`, its untagged parents: the build cache of later runs)."""
+        try:
+            self.api.remove_image(reference, force=True, noprune=not prune)
+        except docker.errors.NotFound:
+            pass
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            log.warning("could not remove image %s: %s", reference, problem)
+
+    # -- containers ------------------------------------------------------------------------------------------
+
+    def create_container(
+        self,
+        image: str,
+        *,
+        labels: dict[str, str],
+        limits: Limits = Limits(),
+        publish: int | None = None,
+        command: list[str] | None = None,
+        entrypoint: list[str] | None = None,
+        user: str | None = None,
+        network: bool = True,
+    ) -> str:
+        """A container of `image`, not started: never privileged, never the host network, no mounts.
+
+        `publish`: that container port is published on 127.0.0.1 only, on a free port the engine chooses.
+        """
+        host_config = self.api.create_host_config(
+            port_bindings={publish: ("127.0.0.1",)} if publish else None,
+            mem_limit=limits.mem_limit,
+            nano_cpus=limits.nano_cpus,
+            pids_limit=limits.pids_limit,
+            privileged=False,
+            security_opt=["no-new-privileges"],
+            network_mode="bridge" if network else "none",
+        )
+        try:
+            created = self.api.create_container(
+                image, command=command, entrypoint=entrypoint, user=user or None, labels=labels,
+                ports=[publish] if publish else None, host_config=host_config, detach=True,
+            )
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            raise self._harness(problem, "cannot create a container") from None
+        return created["Id"]
+
+    def start(self, container: str) -> None:
+        try:
+            self.api.start(container)
+        except docker.errors.APIError as problem:
+            if _is_machine_problem(_api_message(problem)):
+                raise self._harness(problem, "cannot start a container") from None
+            raise ContainerStartFailed(_api_message(problem)) from None  # bad entrypoint, unknown USER...
+        except requests.exceptions.RequestException as problem:
+            raise self._harness(problem, "cannot start a container") from None
+
+    def inspect_container(self, container: str) -> dict[str, Any] | None:
+        try:
+            return self.api.inspect_container(container)
+        except docker.errors.NotFound:
+            return None
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            raise self._harness(problem) from None
+
+    def state(self, container: str) -> dict[str, Any]:
+        found = self.inspect_container(container)
+        return (found or {}).get("State") or {"Status": "removed", "Running": False}
+
+    def host_port(self, container: str, port: int) -> int | None:
+        found = self.inspect_container(container) or {}
+        bindings = ((found.get("NetworkSettings") or {}).get("Ports") or {}).get(f"{port}/tcp") or []
+        for binding in bindings:
+            if binding.get("HostIp") in ("127.0.0.1", "") and binding.get("HostPort"):
+                return int(binding["HostPort"])
+        return None
+
+    def logs(self, container: str, tail: int = 20) -> str:
+        try:
+            data = self.api.logs(container, stdout=True, stderr=True, tail=tail, timestamps=False)
+        except (docker.errors.APIError, requests.exceptions.RequestException):
+            return ""
+        return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+
+    def exec(self, container: str, command: list[str], *, user: str | None = None, timeout: float = 30.0) -> ExecResult:
+        """Run `command` in a running container; the output is capped at 64 KiB."""
+        try:
+            created = self.api.exec_create(container, command, user=user or "", stdout=True, stderr=True)
+            sock = self.api.exec_start(created["Id"], socket=True)
+        except docker.errors.APIError as problem:
+            return ExecResult(126, _api_message(problem))
+        except requests.exceptions.RequestException as problem:
+            raise self._harness(problem) from None
+        raw = getattr(sock, "_sock", sock)
+        output = _read_multiplexed(raw, time.monotonic() + timeout)
+        try:
+            sock.close()
+        except OSError:
+            pass
+        try:
+            result = self.api.exec_inspect(created["Id"])
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            raise self._harness(problem) from None
+        code = None if result.get("Running") else result.get("ExitCode")
+        return ExecResult(code, output)
+
+    def run(self, image: str, command: list[str], *, labels: dict[str, str], user: str | None = None,
+            timeout: float = 30.0, limits: Limits = Limits()) -> ExecResult:
+        """`command` in a throwaway container of `image` (entrypoint replaced, no network), always removed."""
+        container = self.create_container(
+            image, labels=labels, limits=limits, command=command[1:], entrypoint=command[:1], user=user,
+            network=False,
+        )
+        try:
+            try:
+                self.api.start(container)
+            except docker.errors.APIError as problem:
+                return ExecResult(127, _api_message(problem))
+            try:
+                code = self.api.wait(container, timeout=timeout).get("StatusCode")
+            except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+                code = None
+            return ExecResult(code, self.logs(container, tail=200))
+        finally:
+            self.remove_container(container)
+
+    def list_directory(self, container: str, path: str, limit: int = 20) -> list[ArchiveEntry] | None:
+        """Up to `limit` entries under `path` of a container's file system (created, running or exited); None
+        when the path does not exist. Reads tar headers through the engine: no shell or `ls` needed in the image.
+        """
+        try:
+            (chunks, _stat), response = self._captured(lambda: self.api.get_archive(container, path, chunk_size=65536))
+        except docker.errors.NotFound:
+            return None
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            raise self._harness(problem, f"cannot read {path} in the container") from None
+        entries: list[ArchiveEntry] = []
+        try:
+            with tarfile.open(fileobj=_ChunkReader(chunks), mode="r|") as archive:
+                for member in archive:
+                    parts = member.name.split("/", 1)
+                    if len(parts) < 2 or not parts[1]:
+                        continue  # the directory itself
+                    kind = "file" if member.isfile() else "dir" if member.isdir() else \
+                        "link" if member.issym() or member.islnk() else "other"
+                    entries.append(ArchiveEntry(parts[1], kind, member.size))
+                    if len(entries) >= limit:
+                        break
+        except tarfile.TarError as problem:
+            raise HarnessError(f"cannot read {path} in the container: {problem}") from None
+        finally:
+            if response is not None:
+                response.close()
+        return entries
+
+    def remove_container(self, container: str) -> None:
+        try:
+            self.api.remove_container(container, force=True, v=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as problem:
+            if "already in progress" not in str(problem):
+                log.warning("could not remove container %s: %s", container[:12], problem)
+        except requests.exceptions.RequestException as problem:
+            log.warning("could not remove container %s: %s", container[:12], problem)
+
+    # -- cleanup ---------------------------------------------------------------------------------------------
+
+    def labelled(self, label: str) -> dict[str, list[dict[str, Any]]]:
+        """Containers, images and networks carrying `label` ("key" or "key=value")."""
+        filters = {"label": [label]}
+        try:
+            return {
+                "containers": self.api.containers(all=True, filters=filters),
+                "images": self.api.images(filters=filters),
+                "networks": self.api.networks(filters=filters),
+            }
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            raise self._harness(problem) from None
+
+    def remove_labelled(self, label: str, *, prune_images: bool = False) -> int:
+        """Remove every container, image and network carrying `label`; how many were removed."""
+        found = self.labelled(label)
+        for container in found["containers"]:
+            self.remove_container(container["Id"])
+        for image in found["images"]:
+            self.remove_image(image["Id"], prune=prune_images)
+        for network in found["networks"]:
+            try:
+                self.api.remove_network(network["Id"])
+            except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+                log.warning("could not remove network %s: %s", network.get("Name"), problem)
+        return sum(len(items) for items in found.values())
+
+    def _harness(self, problem: Exception, doing: str = "the Docker engine failed") -> HarnessError:
+        if isinstance(problem, requests.exceptions.ConnectionError):
+            return EngineUnavailable(self.url, str(problem))
+        message = _api_message(problem) if isinstance(problem, docker.errors.APIError) else str(problem)
+        return HarnessError(f"{doing}: {message}")
+
+
+class ContainerStartFailed(Exception):
+    """The engine refused to start the student's container (bad entrypoint, missing executable)."""
+
+
+def _api_message(problem: Exception) -> str:
+    explanation = getattr(problem, "explanation", None)
+    if explanation:
+        return str(explanation.decode() if isinstance(explanation, bytes) else explanation).strip()
+    return str(problem).strip()
+
+
+_MACHINE_PROBLEMS = ("no space left on device", "cannot allocate memory", "too many open files",
+                     "read-only file system", "input/output error")
+
+
+def _is_machine_problem(message: str) -> bool:
+    lowered = message.lower()
+    return any(problem in lowered for problem in _MACHINE_PROBLEMS)
+
+
+def _sockets_of(response: Any) -> list[Any]:
+    """The socket objects under a streaming `requests` response, whatever the transport (unix, tcp, tls)."""
+    found: list[Any] = []
+    candidates = []
+    raw = getattr(response, "raw", None)
+    connection = getattr(raw, "_connection", None)
+    candidates.append(getattr(connection, "sock", None))
+    fp = getattr(getattr(raw, "_fp", None), "fp", None)
+    inner = getattr(fp, "raw", None)
+    candidates += [getattr(inner, "_sock", None), getattr(inner, "sock", None)]
+    for candidate in candidates:
+        if candidate is not None and hasattr(candidate, "settimeout") and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _read_multiplexed(sock: Any, deadline: float, limit: int = 65536) -> str:
+    """The stdout+stderr of an exec's attached socket (Docker's 8-byte frame headers removed), up to `limit`."""
+    buffer = b""
+    try:
+        while time.monotonic() < deadline and len(buffer) < limit + 8:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            buffer += chunk
+    except (socket.timeout, OSError):
+        pass
+    output = bytearray()
+    position = 0
+    while position + 8 <= len(buffer):
+        size = int.from_bytes(buffer[position + 4: position + 8], "big")
+        output += buffer[position + 8: position + 8 + size]
+        position += 8 + size
+    return bytes(output[:limit]).decode("utf-8", "replace")
+
+
+class _ChunkReader(io.RawIOBase):
+    """A file-like view of an iterator of byte chunks (for tarfile's stream mode)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size

@@ -1,0 +1,144 @@
+"""Dynamic tests on a real Docker engine: one clear skip reason when there is none, shared fixture builds, and the
+check that the suite leaves nothing labelled behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from graders.checks.base import HarnessError, Status
+from graders.engine import Engine
+from graders.grading import GradingOptions
+from graders.grading import grade as grade_submissions
+from graders.checks.dynamic import (
+    apt_lists_empty, builds, image_config, no_pip_cache, pushed, python_version, runs_as_non_root,
+    serves_hello_world, smaller_than_previous,
+)
+from graders.rubric import CheckSpec, TaskSpec
+from graders.session import PID_LABEL, DockerSessions
+from graders.submission import Submission
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "dynamic"
+BASE = os.environ.get("GRADERS_TEST_BASE", "python:3.8.12-slim")  # the fixtures' base image
+_engine_problem: str | None = None
+_engine: Engine | None = None
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "docker: needs a Docker engine (skipped, with the reason, when none answers)")
+
+
+def _connect() -> Engine | None:
+    global _engine, _engine_problem
+    if _engine is None and _engine_problem is None:
+        try:
+            _engine = Engine.connect()
+        except HarnessError as problem:
+            _engine_problem = str(problem)
+    return _engine
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The engine of DOCKER_HOST (or the default socket); the Docker tests are skipped when none answers."""
+    found = _connect()
+    if found is None:
+        pytest.skip(f"Docker tests skipped: {_engine_problem}")
+    if found.inspect_image(BASE) is None:
+        pytest.skip(f"Docker tests skipped: the base image {BASE} is missing; `make offline-bases` builds an offline "
+                    "stand-in where it cannot be pulled")
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_behind():
+    """After the suite, no container, image or network carries this test process's harness labels."""
+    yield
+    if _engine is None:
+        return
+    label = f"{PID_LABEL}={os.getpid()}"
+    deadline = time.monotonic() + 10
+    while True:
+        left = {kind: [item.get("Id", "")[:19] for item in items] for kind, items in _engine.labelled(label).items()}
+        if not any(left.values()) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    _engine.remove_labelled(label)
+    assert not any(left.values()), f"the Docker tests left labelled objects behind: {left}"
+
+
+DOCKERFILE = """\
+FROM {base}
+ENV PYTHONUNBUFFERED 1
+COPY app/fake_uvicorn.py /usr/local/bin/uvicorn
+WORKDIR /server
+COPY . /server
+{extra}
+EXPOSE 8000
+ENTRYPOINT {entrypoint}
+CMD {cmd}
+"""
+EXERCISE_CMD = '["app.main:app", "--host", "0.0.0.0", "--port", "8000"]'
+
+
+def fixture_dockerfile(extra: str = "", entrypoint: str = '["uvicorn"]', cmd: str = EXERCISE_CMD) -> str:
+    """An exercise-like Dockerfile around the fake uvicorn (tests/fixtures/dynamic/fake_uvicorn.py)."""
+    return DOCKERFILE.format(base=BASE, extra=textwrap.dedent(extra).strip(), entrypoint=entrypoint, cmd=cmd)
+
+
+@pytest.fixture(scope="session")
+def make_submission(tmp_path_factory):
+    """A submission folder holding `dockerfile` (as dockerfile-task-3-2, or `name`) and the fake uvicorn in app/."""
+    made: dict[tuple, Submission] = {}
+
+    def make(submission_id: str, dockerfile: str, name: str = "dockerfile-task-3-2") -> Submission:
+        key = (submission_id, dockerfile, name)
+        if key not in made:
+            folder = tmp_path_factory.mktemp("submission") / submission_id
+            (folder / "app").mkdir(parents=True)
+            shutil.copy2(FIXTURES / "fake_uvicorn.py", folder / "app" / "fake_uvicorn.py")
+            (folder / "app" / "fake_uvicorn.py").chmod(0o755)
+            (folder / name).write_text(dockerfile)
+            made[key] = Submission(submission_id, folder)
+        return made[key]
+
+    return make
+
+
+DYNAMIC = {
+    module.check.id: module.check
+    for module in (builds, image_config, serves_hello_world, python_version, apt_lists_empty, no_pip_cache,
+                   smaller_than_previous, runs_as_non_root, pushed)
+}
+
+
+def task_spec(task_id: str = "task3-2", *, tag: str = "graders-test:dev", name: str = "dockerfile-task-3-2",
+              checks: tuple[str, ...] | None = None, parameters: dict[str, dict] | None = None) -> TaskSpec:
+    """A task running these dynamic checks (default: all that need no parameter), with these parameters."""
+    parameters = parameters or {}
+    wanted = checks or tuple(i for i in DYNAMIC if i != "smaller-than-previous" or i in parameters)
+    specs = tuple(CheckSpec(DYNAMIC[i], 1, dict(parameters.get(i, {}))) for i in wanted)
+    return TaskSpec(task_id, "test", (name,), tag, specs)
+
+
+def grade(sessions: DockerSessions, submission: Submission, task: TaskSpec) -> dict[str, object]:
+    """The task's results through the real runner, by check id; `_seconds` is the wall time."""
+    started = time.monotonic()
+    result = grade_submissions([submission], [task], GradingOptions(session_factory=sessions))[0].tasks[0]
+    verdicts: dict[str, object] = {check.id: check for check in result.checks}
+    verdicts["_seconds"] = time.monotonic() - started
+    verdicts["_image"] = result.image
+    return verdicts
+
+
+def assert_result(result, status: str, *fragments: str) -> None:
+    __tracebackhide__ = True
+    assert result.status is Status(status), f"expected {status}, got {result.status.value}: {result.message}"
+    for fragment in fragments:
+        assert fragment in result.message, f"expected {fragment!r} in {result.message!r}"
