@@ -18,7 +18,7 @@ import secrets
 import threading
 import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -142,39 +142,41 @@ def run_batch(
                 log.exception("grading %s %s crashed", submission.id, item.task.id)
 
     static_only = all(options.session_factory is None or options.static_only for options in option_sets)
+    processes = ProcessPoolExecutor(max_workers=jobs) if static_only and jobs > 1 else None
+    # Fork the worker processes first: forking once a thread of ours runs could copy a held lock.
+    static_futures = _submit_static(processes, located, option_sets[0], folder, resume, jobs) if processes else []
+    threads = ThreadPoolExecutor(max_workers=jobs, initializer=number_worker)
     linting = ThreadPoolExecutor(max_workers=1)
-    pool = ProcessPoolExecutor(max_workers=jobs) if static_only and jobs > 1 else ThreadPoolExecutor(
-        max_workers=jobs, initializer=number_worker)
     try:
         advisories = linting.submit(lint_all, located, option_sets[0])
-        if isinstance(pool, ProcessPoolExecutor):
-            _grade_in_processes(pool, located, option_sets[0], folder, progress, resume, jobs)
-        else:
-            for future in [pool.submit(work, submission) for submission in pending]:
+        for future in as_completed(static_futures):
+            for item, result in future.result():
+                folder.save(item.submission.id, result)
+                if progress:
+                    progress("done", item.submission, item.task, result)
+        if processes is None:
+            for future in [threads.submit(work, submission) for submission in pending]:
                 future.result()
         _attach_advisories(folder, located, advisories.result())
     except BaseException:  # Ctrl-C, SIGTERM: stop handing out work; what is saved stays saved
         stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
-        linting.shutdown(wait=False, cancel_futures=True)
+        for pool in (processes, threads, linting):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
-    linting.shutdown()
+    for pool in (processes, threads, linting):
+        if pool is not None:
+            pool.shutdown()
     return collect(folder, submissions, tasks)
 
 
-def _grade_in_processes(pool: ProcessPoolExecutor, located: list[LocatedTask], options: GradingOptions,
-                        folder: RunFolder, progress: Progress | None, resume: bool, jobs: int) -> None:
+def _submit_static(pool: ProcessPoolExecutor, located: list[LocatedTask], options: GradingOptions,
+                   folder: RunFolder, resume: bool, jobs: int) -> list[Future]:
     """Static checks are pure Python: on several cores they need processes, not threads."""
     todo = [item for item in located if not (resume and folder.has(item.submission.id, item.task.id))]
     chunk = max(1, min(50, len(todo) // (jobs * 4)))
     options = dataclasses.replace(options, linter=None)
-    futures = [pool.submit(_grade_static, todo[start : start + chunk], options) for start in range(0, len(todo), chunk)]
-    for future in as_completed(futures):
-        for item, result in future.result():
-            folder.save(item.submission.id, result)
-            if progress:
-                progress("done", item.submission, item.task, result)
+    return [pool.submit(_grade_static, todo[start : start + chunk], options) for start in range(0, len(todo), chunk)]
 
 
 def _grade_static(items: list[LocatedTask], options: GradingOptions) -> list[tuple[LocatedTask, TaskResult]]:

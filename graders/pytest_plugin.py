@@ -55,7 +55,8 @@ def task_grading(request):
     config = request.config
     submission_path = Path(config.getoption("submission") or config.rootpath)
     submission = Submission(submission_path.resolve().name, submission_path)
-    options = GradingOptions(static_only=config.getoption("static_only"), session_factory=_session_factory(config))
+    sessions = _session_factory(config)
+    options = GradingOptions(static_only=config.getoption("static_only"), session_factory=sessions)
     gradings: dict[str, TaskGrading] = config.stash[_GRADINGS]
 
     def get(task) -> TaskGrading:
@@ -67,15 +68,15 @@ def task_grading(request):
     yield get
     for grading in gradings.values():
         grading.__exit__(None, None, None)
+    if sessions is not None:
+        sessions.close()
 
 
 def _session_factory(config: pytest.Config):
     if config.getoption("static_only"):
         return None
-    try:
-        from .session import DockerSessions
-    except ImportError:
-        return None
+    from .session import DockerSessions  # the Docker SDK only where images get built
+
     return DockerSessions(mode="student", repo_root=config.rootpath)
 
 

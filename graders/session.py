@@ -13,13 +13,12 @@ import hashlib
 import logging
 import os
 import re
-import secrets
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
 from .checks.base import Blocked, HarnessError
 from .dockerfile import parse
@@ -139,7 +138,7 @@ class DockerSessions:
         self._engine = engine
         self._owns_engine = engine is None
         self._engine_problem: HarnessError | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # close() may run in a signal handler of the thread holding it
         self._built: dict[tuple[str, str], BuiltImage] = {}
         self._tags: set[str] = set()
         self._open: set[DockerSession] = set()
@@ -580,10 +579,6 @@ def _with_label_step(context: BuildContext, labels: dict[str, str]) -> Path | No
 def _harness_labelled(attrs: dict) -> bool:
     labels = (attrs.get("Config") or {}).get("Labels") or {}
     return RUN_LABEL in labels or PID_LABEL in labels
-
-
-def new_run_id() -> str:
-    return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
 
 
 def _component(text: str) -> str:

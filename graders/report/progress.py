@@ -20,20 +20,21 @@ class BatchProgress:
         self.stream = stream
         self.live = stream.isatty() if live is None else live
         self.started = time.monotonic()
-        self._doing: dict[int, str] = {}
+        self._doing: dict[int, tuple[str, float]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, event: str, submission: Submission, task: TaskSpec, result: TaskResult | None) -> None:
         with self._lock:
             worker = threading.get_ident()
             if event == "start":
-                self._doing[worker] = f"{submission.id} {task.id}"
+                self._doing[worker] = (f"{submission.id} {task.id}", time.monotonic())
             else:
-                self._doing.pop(worker, None)
+                _doing, started = self._doing.pop(worker, ("", None))
                 self.done += 1
+                took = f" ({time.monotonic() - started:.1f} s)" if started is not None else ""
                 if not self.live and result is not None:
                     self._line(f"[{self.done}/{self.total}] {submission.id} {task.id}: "
-                               f"{result.status} {result.score}/{result.max_score}")
+                               f"{result.status} {result.score}/{result.max_score}{took}")
             if self.live:
                 self._redraw()
 
@@ -46,7 +47,7 @@ class BatchProgress:
         elapsed = time.monotonic() - self.started
         remaining = elapsed / self.done * (self.total - self.done) if self.done else None
         eta = f", ~{_duration(remaining)} left" if remaining is not None else ""
-        doing = " | ".join(sorted(self._doing.values())) or "idle"
+        doing = " | ".join(sorted(what for what, _started in self._doing.values())) or "idle"
         text = f"[{self.done}/{self.total}] {_duration(elapsed)}{eta} · {doing}"
         width = shutil.get_terminal_size((100, 20)).columns - 1
         self.stream.write("\r\033[K" + text[:width])
