@@ -23,6 +23,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--submission", metavar="PATH", help="submission folder to grade (default: the repo root)")
     group.addoption("--task", action="append", default=[], metavar="TASK", help="task to grade (repeatable)")
     group.addoption("--static-only", action="store_true", help="only the static checks; no Docker engine needed")
+    group.addoption("--registry", metavar="HOST/PROJECT/REPOSITORY", help="check that the images were pushed there")
 
 
 _TASKS = pytest.StashKey[list]()
@@ -77,7 +78,9 @@ def _session_factory(config: pytest.Config):
         return None
     from .session import DockerSessions  # the Docker SDK only where images get built
 
-    return DockerSessions(mode="student", repo_root=config.rootpath)
+    tags = {task.id: task.tag for task in load_rubric().tasks.values()}
+    return DockerSessions(mode="student", repo_root=config.rootpath, registry=config.getoption("registry"),
+                          student_tags=tags)
 
 
 def assert_check_passes(grading: TaskGrading, spec) -> None:

@@ -117,6 +117,7 @@ class DockerSessions:
         request_timeout: float = 2.0,
         docker_config: str | None = None,
         on_build_line: Callable[[str], None] | None = None,
+        student_tags: dict[str, str] | None = None,
     ) -> None:
         if mode not in ("batch", "student"):
             raise ValueError(f"mode must be 'batch' or 'student', not {mode!r}")
@@ -134,6 +135,7 @@ class DockerSessions:
         self.request_timeout = request_timeout
         self.docker_config = docker_config
         self.on_build_line = on_build_line
+        self.student_tags = student_tags or {}  # task id -> required tag, where student mode finds earlier images
         self.labels = {RUN_LABEL: self.run_id, PID_LABEL: str(os.getpid())}
         self._engine = engine
         self._owns_engine = engine is None
@@ -182,8 +184,17 @@ class DockerSessions:
             self._built[(submission.id, task.id)] = image
 
     def previous_image(self, submission: Submission, task_id: str) -> BuiltImage | None:
+        """The task's image built in this run; in student mode also the one `make buildTask...` tagged."""
         with self._lock:
-            return self._built.get((submission.id, task_id))
+            built = self._built.get((submission.id, task_id))
+        tag = self.student_tags.get(task_id)
+        if built is not None or self.mode != "student" or tag is None:
+            return built
+        attrs = self.engine.inspect_image(tag)
+        if attrs is None:
+            return None
+        return BuiltImage(tag, attrs["Id"], int(attrs.get("Size") or 0),
+                          len((attrs.get("RootFS") or {}).get("Layers") or ()), attrs.get("Config") or {})
 
     def close(self) -> None:
         """Remove whatever the run left in the engine (containers, images, networks labelled with its run id)."""
@@ -501,10 +512,6 @@ class DockerSession:
 
     def previous_image(self, task_id: str) -> BuiltImage | None:
         return self.owner.previous_image(self.submission, task_id)
-
-    def previous_image_size(self, task_id: str) -> int | None:
-        previous = self.previous_image(task_id)
-        return previous.size if previous else None
 
 
 def clean_dead_runs(engine: Engine | None = None) -> int:

@@ -25,7 +25,6 @@ def render(results: list[SubmissionResult]) -> str:
                 totals[key] += int(suite.get(key))
     for key, value in totals.items():
         root.set(key, str(value))
-    ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 

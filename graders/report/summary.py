@@ -28,7 +28,8 @@ def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> str
     out.append(f"**{students} student{'s' if students != 1 else ''}**, {len(tasks)} task{'s' if len(tasks) != 1 else ''}"
                f"; total score: mean {number(sum(totals) / students)}, median {number(statistics.median(totals))} "
                f"(max {top}).")
-    errors = sum(stats.errors for stats in check_stats(results))
+    overall = check_stats(results)
+    errors = sum(stats.errors for stats in overall)
     if errors:
         out += ["", f"**{errors} check{'s' if errors != 1 else ''} ended in a harness error** (the machine or the "
                 "grader failed, not the student): see junit.xml and regrade those submissions."]
@@ -37,11 +38,10 @@ def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> str
     for task_id in tasks:
         stats = task_stats(table, task_id)
         maxima = {r.cell(task_id).max_score for r in table if r.cell(task_id).status == GRADED}
-        worst = [c for c in check_stats(results, task_id) if c.failed][:MOST_FAILED_PER_TASK]
-        failing = ", ".join(f"`{c.id}` {_percent(c.rate)}" for c in worst) or "none"
+        failing = ", ".join(f"`{check}` {_percent(rate)}" for check, rate in _most_failed_in(overall, task_id)) or "none"
         out.append(f"| {literal(task_title(rubric, task_id))} | {stats.graded} | {stats.missing} | {number(stats.mean)} "
                    f"| {number(stats.median)} | {'/'.join(map(str, sorted(maxima))) or '–'} | {failing} |")
-    worst = [c for c in check_stats(results) if c.failed][:MOST_FAILED]
+    worst = [c for c in overall if c.failed][:MOST_FAILED]
     out += ["", "## Most failed checks", ""]
     if worst:
         out += ["Failure rate over the Dockerfiles handed in (missing tasks and skipped checks not counted).", "",
@@ -73,3 +73,9 @@ def append_to_github_step_summary(text: str, environ: dict[str, str] | None = No
 def _percent(rate: float) -> str:
     return f"{rate * 100:.0f}%"
 
+
+def _most_failed_in(overall: list, task_id: str) -> list[tuple[str, float]]:
+    """The task's most failed checks with their failure rate in that task, from the class-wide statistics."""
+    counts = [(c.id, *c.by_task[task_id]) for c in overall if c.by_task.get(task_id, (0, 0))[0]]
+    ranked = sorted(counts, key=lambda item: (-item[1] / item[2], -item[1], item[0]))
+    return [(check, failed / judged) for check, failed, judged in ranked[:MOST_FAILED_PER_TASK]]

@@ -1,4 +1,9 @@
+import pytest
+
 from graders.checks.dynamic.smaller_than_previous import check
+from graders.session import DockerSessions
+from graders.submission import Submission
+from tests.dynamic.conftest import BASE, ROOT
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 
 
@@ -24,3 +29,16 @@ def test_previous_not_built():
 def test_blocked_without_image():
     fake = FakeSession(built=None, previous={"task1": image()})
     assert_verdict(run(check, fake, than="task1"), "failed", "blocked: builds failed")
+
+
+@pytest.mark.docker
+def test_student_mode_compares_with_the_image_make_build_tagged(engine):
+    """`make buildTask3-1` then `make testTask3-2`: the earlier image is the one carrying task3-1's required tag."""
+    engine.api.tag(BASE, "graders-test-previous", "fat")
+    try:
+        sessions = DockerSessions(mode="student", engine=engine, student_tags={"task3-1": "graders-test-previous:fat"})
+        previous = sessions.previous_image(Submission("student", ROOT), "task3-1")
+        assert previous is not None and previous.size == engine.inspect_image(BASE)["Size"]
+        assert sessions.previous_image(Submission("student", ROOT), "task1") is None
+    finally:
+        engine.api.remove_image("graders-test-previous:fat")
