@@ -23,17 +23,8 @@ say() { echo "docker-engine: $*"; }
 unavailable() { echo "docker-engine: no Docker engine available: $*" >&2; exit 3; }
 failed() { echo "docker-engine: $*" >&2; exit 4; }
 
-# apt-get install without letting the packages start their services (policy-rc.d, as in Docker
-# images): this script starts what it needs itself, on its own terms.
-apt_install() {
-    local created="" rc=0
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && created=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || rc=$?
-    if [ -n "$created" ]; then rm -f /usr/sbin/policy-rc.d; fi
-    return "$rc"
-}
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 engine_answers() {
     command -v docker >/dev/null 2>&1 || return 1

@@ -34,17 +34,8 @@ say() { echo "registry: $*"; }
 unavailable() { echo "registry: no registry available: $*" >&2; exit 3; }
 failed() { echo "registry: $*" >&2; exit 4; }
 
-# apt-get install without letting the packages start their services (policy-rc.d, as in Docker
-# images): this script starts what it needs itself, on its own terms.
-apt_install() {
-    local created="" rc=0
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && created=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || rc=$?
-    if [ -n "$created" ]; then rm -f /usr/sbin/policy-rc.d; fi
-    return "$rc"
-}
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 case "$ADDR" in
     127.*:* | localhost:*) ;;

