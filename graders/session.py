@@ -9,6 +9,7 @@ failure and on Ctrl-C.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -22,7 +23,7 @@ from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
 from .checks.base import Blocked, HarnessError
 from .dockerfile import parse
-from .engine import ArchiveEntry, ContainerStartFailed, Engine, ExecResult, Limits
+from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult, Limits
 from .probe import ProbeOutcome, probe
 from .results import ImageInfo
 from .rubric import TaskSpec
@@ -183,6 +184,11 @@ class DockerSessions:
         with self._lock:
             self._built[(submission.id, task.id)] = image
 
+    @functools.cached_property
+    def uses_standins(self) -> bool:
+        """Whether this engine holds offline stand-ins (`make offline-bases`): then it cannot pull from Docker Hub."""
+        return bool(self.engine.labelled(STANDIN_LABEL).get("images"))
+
     def previous_image(self, submission: Submission, task_id: str) -> BuiltImage | None:
         """The task's image built in this run; in student mode also the one `make buildTask...` tagged."""
         with self._lock:
@@ -290,8 +296,10 @@ class DockerSession:
 
     def build(self) -> BuildResult:
         """Build the task's image, once; a machine problem (no engine, disk full) raises HarnessError."""
-        if self._build_problem is not None:
+        if isinstance(self._build_problem, EngineUnavailable):  # one sentence, worth repeating on every check
             raise self._build_problem
+        if self._build_problem is not None:  # a build log: told once, to the check that asked first (`builds`)
+            raise HarnessError("blocked: the build ended in an error (see `builds`)") from self._build_problem
         if self._build is None:
             try:
                 self._build = self._do_build()
@@ -313,6 +321,14 @@ class DockerSession:
             context = self._context()
         except ContextError as problem:
             return BuildResult(False, None, f"cannot make the build context: {problem}")
+        missing = self._bases_not_pulled_offline()
+        if missing:
+            context.close()
+            raise HarnessError(
+                f"the base image {', '.join(f'`{base}`' for base in missing)} is not on this machine, which grades on "
+                "offline stand-ins of the exercise's base images because it cannot reach Docker Hub: it does not try "
+                "to pull it. Grade where Docker Hub is reachable."
+            )
         labels = dict(self.owner.labels) if self.mode == "batch" else None
         with context:
             dockerfile, api_labels, extra_steps = context.dockerfile, labels, len(labels or ())
@@ -390,6 +406,19 @@ class DockerSession:
         base = self.engine.inspect_image(reference)
         labels = ((base or {}).get("Config") or {}).get("Labels") or {}
         return reference if labels.get(STANDIN_LABEL) == reference else None
+
+    def _bases_not_pulled_offline(self) -> list[str]:
+        """Base images this machine lacks while it grades on offline stand-ins: it cannot pull them, so it must not
+        try (a pull would only reach for a registry out of reach)."""
+        if not self.owner.uses_standins:
+            return []
+        try:
+            stages = parse(read_text_file(self.dockerfile)).stages
+        except Exception:
+            return []
+        names = {stage.name for stage in stages if stage.name}
+        bases = [stage.base for stage in stages if stage.base and stage.base.lower() not in names | {"scratch"}]
+        return [base for base in dict.fromkeys(bases) if self.engine.inspect_image(base) is None]
 
     def _unfaithful_standin_base(self) -> str | None:
         """The Ubuntu image an offline stand-in (Debian) replaces as this Dockerfile's base, if it does: builds

@@ -7,6 +7,7 @@ import click
 from ..checks.base import Status
 from ..results import SubmissionResult, TaskResult
 
+MAX_MESSAGE_LINES = 12
 _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.SKIPPED: ("-", "yellow"),
           Status.ERROR: ("!", "magenta")}
 
@@ -27,13 +28,21 @@ def render(submissions: list[SubmissionResult], color: bool = False) -> str:
                     continue
                 mark, colour = _MARKS[check.status]
                 where = f"line {check.line}: " if check.line and f"line {check.line}" not in check.message else ""
-                lines.append(f"    {style(mark, fg=colour)} {check.id}: {where}{check.message}")
+                lines.append(f"    {style(mark, fg=colour)} {check.id}: {where}{_shortened(check.message)}")
                 if check.status is Status.FAILED and check.hint:
                     lines.append(style(f"        hint: {check.hint}", dim=True))
             for advisory in task.advisories:
                 lines.append(style(f"    · {advisory.tool} {advisory.code} line {advisory.line}: {advisory.message}",
                                    dim=True))
     return "\n".join(lines)
+
+
+def _shortened(message: str) -> str:
+    """A terminal shows the start of a long message (a build log); the reports hold all of it."""
+    lines = message.splitlines()
+    if len(lines) <= MAX_MESSAGE_LINES:
+        return message
+    return "\n".join(lines[:MAX_MESSAGE_LINES] + [f"      ... {len(lines) - MAX_MESSAGE_LINES} more lines in the reports"])
 
 
 def _task_summary(task: TaskResult) -> str:

@@ -195,7 +195,7 @@ def test_failure_on_the_ubuntu_stand_in_is_the_machines(sessions, make_submissio
                     task_spec("task2", name="dockerfile-task-2", checks=("builds", "serves-hello-world")))
     assert_result(results["builds"], "error", "the build failed on the offline stand-in for ubuntu:20.04",
                   "Step 2/2 : RUN add-apt-repository")
-    assert_result(results["serves-hello-world"], "error", "offline stand-in for ubuntu:20.04")
+    assert_result(results["serves-hello-world"], "error", "blocked: the build ended in an error (see `builds`)")
 
 
 def test_container_that_cannot_start(sessions, make_submission):
@@ -211,3 +211,18 @@ def test_dockerfile_the_builder_cannot_parse(sessions, make_submission):
     assert_result(results["builds"], "failed", "the build failed before its first step", "unknown instruction")
     assert results["builds"].line == 2
     assert_result(results["image-config"], "failed", "blocked: builds failed")
+
+
+def test_offline_machine_never_pulls_a_missing_base_image(make_submission):
+    """With offline stand-ins Docker Hub is out of reach: a base image the machine lacks is not pulled but reported."""
+    sessions = DockerSessions(mode="batch")
+    try:
+        if not sessions.uses_standins:
+            pytest.skip("this engine pulls real base images (no offline stand-ins)")
+        submission = make_submission("no-such-base", "FROM graders-no-such-image:1\nCMD [\"true\"]\n")
+        result = grade(sessions, submission, task_spec(checks=("builds", "image-config")))
+    finally:
+        sessions.close()
+    assert_result(result["builds"], "error", "`graders-no-such-image:1` is not on this machine", "does not try")
+    assert_result(result["image-config"], "error", "blocked: the build ended in an error (see `builds`)")
+    assert result["_seconds"] < 10
