@@ -142,3 +142,23 @@ def _hadolint():
     from .advisories import hadolint
 
     return hadolint.lint
+
+
+@main.command(name="clean")
+@click.option("--docker-host", metavar="URL", help="The Docker engine to clean [default: DOCKER_HOST].")
+def clean_command(docker_host) -> None:
+    """Remove what dead runs of the harness left in the Docker engine (never a live run's, never anything else)."""
+    from .checks.base import HarnessError
+    from .engine import Engine
+    from .session import clean_dead_runs
+
+    try:
+        engine = Engine.connect(docker_host)
+    except HarnessError as problem:
+        raise click.ClickException(str(problem)) from None
+    try:
+        removed = clean_dead_runs(engine)
+    finally:
+        engine.close()
+    click.echo(f"removed {removed} container(s), image(s) and network(s) left by dead runs" if removed
+               else "nothing left by dead runs")

@@ -1,13 +1,27 @@
-"""GitHub Actions output: failed checks as annotations on the Dockerfile lines, scores in the step summary."""
+"""GitHub Actions output of student mode: failed checks as annotations on the Dockerfile lines, each task's
+score in the step summary.
+
+Annotations are workflow commands printed on stdout (`::error file=dockerfile-task-2,line=15,title=task2::...`);
+the runner turns them into marks on the file's line. It shows at most 10 error and 10 warning annotations per
+step, so the step summary lists every failed check as well.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
 from ..checks.base import Status
 from ..results import CheckResult
+from . import summary
+
+# One task as student mode knows it: its id, its Dockerfile (None when the submission has none), its results.
+TaskChecks = tuple[str, "str | Path | None", Sequence[CheckResult]]
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message, escaped as the runner unescapes it (actions/toolkit `escapeData`)."""
+    """A workflow command's message, escaped as the runner unescapes it (`%` first, so no escape is doubled)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -16,25 +30,81 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotations(task_id: str, dockerfile: str | None, checks: list[CheckResult]) -> list[str]:
-    """`::error` for each failed check and `::warning` for each harness error, on the Dockerfile line when known.
-    `dockerfile` is the file's path relative to the repository root, as GitHub shows it."""
+def annotations(task_id: str, dockerfile: str | None, checks: Iterable[CheckResult]) -> list[str]:
+    """`::error` for each failed check and `::warning` for each check the harness could not run (status error).
+
+    `dockerfile` is the path relative to the repository root, as GitHub names files (see repo_path); without it
+    the annotation is not tied to a file. The message is `<check id>: <message> — <hint>`; a harness error has no
+    hint, since the student has nothing to fix."""
     commands = []
     for check in checks:
-        if check.status not in (Status.FAILED, Status.ERROR):
+        if check.status is Status.FAILED:
+            command, text = "error", check.message + (f" — {check.hint}" if check.hint else "")
+        elif check.status is Status.ERROR:
+            command, text = "warning", check.message
+        else:
             continue
-        level = "error" if check.status is Status.FAILED else "warning"
-        properties = [f"file={escape_property(dockerfile)}"] if dockerfile else []
-        if dockerfile and check.line:
-            properties.append(f"line={check.line}")
-        properties.append(f"title={escape_property(f'{task_id} {check.id}')}")
-        message = check.message + (f"\nhint: {check.hint}" if check.hint and check.status is Status.FAILED else "")
-        commands.append(f"::{level} {','.join(properties)}::{escape_data(message)}")
+        properties = []
+        if dockerfile:
+            properties.append(f"file={escape_property(dockerfile)}")
+            if check.line:
+                properties.append(f"line={check.line}")
+        properties.append(f"title={escape_property(task_id)}")
+        commands.append(f"::{command} {','.join(properties)}::{escape_data(f'{check.id}: {text}')}")
     return commands
 
 
-def step_summary(scores: dict[str, tuple[int, int, int]]) -> str:
-    """A Markdown table of each task's score: task -> (score, max score, failed checks)."""
-    lines = ["### Docker exercise", "", "| Task | Score | Failed checks |", "|---|---:|---:|"]
-    lines += [f"| {task} | {score}/{maximum} | {failed} |" for task, (score, maximum, failed) in scores.items()]
+def step_summary(tasks: Iterable[TaskChecks]) -> str:
+    """The Markdown score table for $GITHUB_STEP_SUMMARY: per task its Dockerfile, score and failed checks
+    (with their lines); a total row when there are several tasks."""
+    lines = ["### Docker exercise: score", "", "| Task | Dockerfile | Score | Failed checks |", "|---|---|---:|---|"]
+    total = maximum = 0
+    rows = 0
+    for task_id, dockerfile, checks in tasks:
+        score = sum(check.points for check in checks)
+        top = sum(check.max_points for check in checks if check.status is not Status.SKIPPED)
+        failed = [_cell(check) for check in checks if check.status in (Status.FAILED, Status.ERROR)]
+        shown = f"`{Path(dockerfile).as_posix()}`" if dockerfile else "missing"
+        lines.append(f"| {task_id} | {shown} | {score}/{top} | {', '.join(failed) or 'none'} |")
+        total, maximum, rows = total + score, maximum + top, rows + 1
+    if rows > 1:
+        lines.append(f"| **total** | | **{total}/{maximum}** | |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(check: CheckResult) -> str:
+    where = f" (line {check.line})" if check.line else ""
+    return f"`{check.id}`{where}" + (" harness error" if check.status is Status.ERROR else "")
+
+
+def repo_path(path: str | Path, root: str | Path) -> str | None:
+    """`path` relative to the repository root `root`, with `/` (what an annotation's `file=` needs); None when
+    the file lies outside the repository."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def append_step_summary(text: str, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Append `text` to the file $GITHUB_STEP_SUMMARY names; nothing when it is not set. Returns that file."""
+    return summary.append_to_github_step_summary(text, None if environ is None else dict(environ))
+
+
+def publish(tasks: Iterable[TaskChecks], *, root: str | Path, write_line: Callable[[str], object],
+            environ: Mapping[str, str] | None = None) -> None:
+    """In GitHub Actions (GITHUB_ACTIONS=true): print each task's annotations with `write_line` and append the
+    score table to the step summary. Dockerfile paths are made relative to $GITHUB_WORKSPACE (the checkout),
+    else to `root`. Does nothing elsewhere."""
+    environ = os.environ if environ is None else environ
+    if environ.get("GITHUB_ACTIONS") != "true":
+        return
+    base = environ.get("GITHUB_WORKSPACE") or root
+    rows = []
+    for task_id, dockerfile, checks in tasks:
+        relative = repo_path(dockerfile, base) if dockerfile else None
+        for command in annotations(task_id, relative, checks):
+            write_line(command)
+        rows.append((task_id, relative or (Path(dockerfile).name if dockerfile else None), checks))
+    if rows:
+        append_step_summary(step_summary(rows), environ)

@@ -205,3 +205,25 @@ def test_clean_removes_what_dead_runs_left(engine):
     finally:
         engine.remove_container(dead)
         engine.remove_container(alive)
+
+
+@pytest.mark.docker
+def test_clean_command_leaves_what_is_not_the_harness(engine):
+    import subprocess
+    import sys
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    dead = engine.create_container(BASE, labels={RUN_LABEL: "dead-run", PID_LABEL: str(finished.pid)},
+                                   network=False)
+    foreign = engine.create_container(BASE, labels={"someone.else": "1"}, network=False)
+    try:
+        cleaned = subprocess.run([sys.executable, "-m", "graders", "clean"], cwd=ROOT, capture_output=True,
+                                 text=True, timeout=120)
+        assert cleaned.returncode == 0, cleaned.stderr
+        assert "removed" in cleaned.stdout
+        assert engine.inspect_container(dead) is None
+        assert engine.inspect_container(foreign) is not None, "what is not the harness's stays"
+    finally:
+        engine.remove_container(dead)
+        engine.remove_container(foreign)
