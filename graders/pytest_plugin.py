@@ -6,14 +6,13 @@ so `-k`, `-x` and `--junitxml` work as usual; a score line per task ends the run
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from .checks.base import Status
 from .grading import GradingOptions, LocatedTask, TaskGrading
-from .report import github, summary
+from .report import github
 from .rubric import RubricError, load_rubric
 from .submission import Submission
 
@@ -99,17 +98,11 @@ def assert_check_passes(grading: TaskGrading, spec) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     gradings: dict[str, TaskGrading] = config.stash.get(_GRADINGS, {})
-    scores = {}
     for task_id, grading in gradings.items():
         score = sum(r.points for r in grading.results)
         maximum = sum(r.max_points for r in grading.results if r.status is not Status.SKIPPED)
         failed = sum(r.status is Status.FAILED for r in grading.results)
-        scores[task_id] = (score, maximum, failed)
         terminalreporter.write_line(f"{task_id}: score {score}/{maximum} ({failed} failed)", bold=True)
-    if os.environ.get("GITHUB_ACTIONS") == "true" and gradings:
-        for task_id, grading in gradings.items():
-            dockerfile = grading.item.dockerfile
-            relative = os.path.relpath(dockerfile, config.rootpath) if dockerfile else None
-            for command in github.annotations(task_id, relative, grading.results):
-                terminalreporter.write_line(command)
-        summary.append_to_github_step_summary(github.step_summary(scores))
+    # GitHub Actions: annotations on the Dockerfile lines, the score table in the step summary (else nothing)
+    github.publish([(task_id, g.item.dockerfile, g.results) for task_id, g in gradings.items()],
+                   root=config.rootpath, write_line=terminalreporter.write_line)

@@ -17,7 +17,7 @@ from ..results import CheckResult
 from . import summary
 
 # One task as student mode knows it: its id, its Dockerfile (None when the submission has none), its results.
-TaskChecks = tuple[str, "str | Path | None", Sequence[CheckResult]]
+TaskChecks = tuple[str, str | Path | None, Sequence[CheckResult]]
 
 
 def escape_data(text: str) -> str:
@@ -56,25 +56,43 @@ def annotations(task_id: str, dockerfile: str | None, checks: Iterable[CheckResu
 
 def step_summary(tasks: Iterable[TaskChecks]) -> str:
     """The Markdown score table for $GITHUB_STEP_SUMMARY: per task its Dockerfile, score and failed checks
-    (with their lines); a total row when there are several tasks."""
+    (with their lines); a total row when there are several tasks. A task without Dockerfile is `missing`."""
     lines = ["### Docker exercise: score", "", "| Task | Dockerfile | Score | Failed checks |", "|---|---|---:|---|"]
-    total = maximum = 0
-    rows = 0
+    totals = []
     for task_id, dockerfile, checks in tasks:
         score = sum(check.points for check in checks)
         top = sum(check.max_points for check in checks if check.status is not Status.SKIPPED)
-        failed = [_cell(check) for check in checks if check.status in (Status.FAILED, Status.ERROR)]
-        shown = f"`{Path(dockerfile).as_posix()}`" if dockerfile else "missing"
-        lines.append(f"| {task_id} | {shown} | {score}/{top} | {', '.join(failed) or 'none'} |")
-        total, maximum, rows = total + score, maximum + top, rows + 1
-    if rows > 1:
-        lines.append(f"| **total** | | **{total}/{maximum}** | |")
+        if dockerfile:
+            shown = f"`{Path(dockerfile).as_posix()}`"
+            failed = ", ".join(_cell(check) for check in checks if check.status in (Status.FAILED, Status.ERROR))
+        else:
+            shown, failed = "missing", _missing_message(checks)
+        lines.append(f"| {task_id} | {_text(shown)} | {score}/{top} | {_text(failed) or 'none'} |")
+        totals.append((score, top))
+    if len(totals) > 1:
+        lines.append(f"| **total** | | **{sum(s for s, _ in totals)}/{sum(t for _, t in totals)}** | |")
     return "\n".join(lines) + "\n"
 
 
+def missing_annotation(task_id: str, checks: Sequence[CheckResult]) -> str:
+    """The one annotation of a task whose Dockerfile is missing (rather than one per check, all alike)."""
+    failed = sum(check.status is Status.FAILED for check in checks)
+    message = f"{_missing_message(checks)} ({failed} checks failed)"
+    return f"::error title={escape_property(task_id)}::{escape_data(message)}"
+
+
+def _missing_message(checks: Sequence[CheckResult]) -> str:
+    return next((check.message for check in checks if check.status is Status.FAILED), "missing")
+
+
 def _cell(check: CheckResult) -> str:
-    where = f" (line {check.line})" if check.line else ""
-    return f"`{check.id}`{where}" + (" harness error" if check.status is Status.ERROR else "")
+    notes = ([f"line {check.line}"] if check.line else []) + (["harness error"] if check.status is Status.ERROR else [])
+    return f"`{check.id}`" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _text(cell: str) -> str:
+    """A Markdown table cell: one line, no column break."""
+    return " ".join(cell.split()).replace("|", "\\|")
 
 
 def repo_path(path: str | Path, root: str | Path) -> str | None:
@@ -88,7 +106,7 @@ def repo_path(path: str | Path, root: str | Path) -> str | None:
 
 def append_step_summary(text: str, environ: Mapping[str, str] | None = None) -> Path | None:
     """Append `text` to the file $GITHUB_STEP_SUMMARY names; nothing when it is not set. Returns that file."""
-    return summary.append_to_github_step_summary(text, None if environ is None else dict(environ))
+    return summary.append_to_github_step_summary(text, environ)
 
 
 def publish(tasks: Iterable[TaskChecks], *, root: str | Path, write_line: Callable[[str], object],
@@ -103,7 +121,7 @@ def publish(tasks: Iterable[TaskChecks], *, root: str | Path, write_line: Callab
     rows = []
     for task_id, dockerfile, checks in tasks:
         relative = repo_path(dockerfile, base) if dockerfile else None
-        for command in annotations(task_id, relative, checks):
+        for command in annotations(task_id, relative, checks) if dockerfile else [missing_annotation(task_id, checks)]:
             write_line(command)
         rows.append((task_id, relative or (Path(dockerfile).name if dockerfile else None), checks))
     if rows:
