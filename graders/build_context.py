@@ -6,7 +6,8 @@ root, overlaid with the submission's own `app/`, `pyproject.toml`, `poetry.lock`
 submission's files win), plus the task's Dockerfile under its own name.
 
 Copying never follows a symbolic link out of the submission (nor out of the repo root): such a link is left
-out and noted. Links inside are copied as what they point to; FIFOs, sockets and devices are left out.
+out, noted, and listed in `links_out` (the session refuses to build such a submission). Links inside are copied as
+what they point to; FIFOs, sockets and devices are left out. The context holds at most `max_bytes`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .limits import Limits, format_size
+
 CANONICAL = ("app", "pyproject.toml", "poetry.lock")
 OVERLAID = ("app", "pyproject.toml", "poetry.lock")
-MAX_CONTEXT_BYTES = 200 * 1024 * 1024
+MAX_CONTEXT_BYTES = Limits.context_bytes  # when the caller gives none (student mode)
 MAX_ENTRIES = 20_000
 
 
@@ -33,6 +36,7 @@ class BuildContext:
     path: Path
     dockerfile: str  # relative to `path`, as the build API wants it
     notes: list[str] = field(default_factory=list)
+    links_out: list[str] = field(default_factory=list)  # "app -> /etc": links that lead out of their owner
     _temporary: tempfile.TemporaryDirectory | None = None
 
     def outside(self, name: str) -> Path:
@@ -62,14 +66,15 @@ def student_context(repo_root: Path, dockerfile: Path) -> BuildContext:
     return BuildContext(root, target.relative_to(root).as_posix())
 
 
-def batch_context(submission: Path, dockerfile: Path, canonical_root: Path, parent: Path | None = None) -> BuildContext:
+def batch_context(submission: Path, dockerfile: Path, canonical_root: Path, parent: Path | None = None,
+                  max_bytes: int | None = None) -> BuildContext:
     """A fresh temporary context: canonical files, then the submission's own files over them."""
     temporary = tempfile.TemporaryDirectory(prefix="graders-context-", dir=parent)
     folder = Path(temporary.name) / "context"
     folder.mkdir()
-    context = BuildContext(folder, dockerfile.name, [], temporary)
+    context = BuildContext(folder, dockerfile.name, [], [], temporary)
     try:
-        copier = _Copier(folder, context.notes)
+        copier = _Copier(folder, context.notes, context.links_out, max_bytes)
         canonical = canonical_root.resolve()
         for name in CANONICAL:
             source = canonical / name
@@ -94,9 +99,12 @@ def batch_context(submission: Path, dockerfile: Path, canonical_root: Path, pare
 
 
 class _Copier:
-    def __init__(self, destination: Path, notes: list[str]) -> None:
+    def __init__(self, destination: Path, notes: list[str], links_out: list[str] | None = None,
+                 max_bytes: int | None = None) -> None:
         self.destination = destination
         self.notes = notes
+        self.links_out = links_out if links_out is not None else []
+        self.max_bytes = max_bytes
         self.bytes = 0
         self.entries = 0
 
@@ -112,6 +120,7 @@ class _Copier:
             real = os.path.realpath(source)
             if not Path(real).is_relative_to(root):
                 self.notes.append(f"left out `{relative.as_posix()}`: a symbolic link out of {owner}")
+                self.links_out.append(f"{relative.as_posix()} -> {os.readlink(source)}")
                 return
             if not os.path.exists(real):
                 self.notes.append(f"left out `{relative.as_posix()}`: a broken symbolic link")
@@ -133,9 +142,10 @@ class _Copier:
             shutil.copystat(source, target, follow_symlinks=False)
         elif stat.S_ISREG(info.st_mode):
             self.bytes += info.st_size
-            if self.bytes > MAX_CONTEXT_BYTES:
+            limit = MAX_CONTEXT_BYTES if self.max_bytes is None else self.max_bytes
+            if self.bytes > limit:
                 raise ContextError(
-                    f"the build context would exceed {MAX_CONTEXT_BYTES // (1024 * 1024)} MiB "
+                    f"the build context would exceed {format_size(limit)} "
                     f"(at `{relative.as_posix()}`); this exercise's context is a few KiB"
                 )
             if target.is_dir() and not target.is_symlink():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .cli_limits import LimitsCommand, limit_options, limits_from
 from .batch import RunFolder, Shard, collect, merge, new_run_id, run_batch
 from .grading import GradingOptions
 from .report import text
@@ -27,7 +28,7 @@ def main() -> None:
     """Grade Dockerfile submissions of the Docker fundamentals exercise."""
 
 
-@main.command(name="grade")
+@main.command(name="grade", cls=LimitsCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--task", "tasks", multiple=True, metavar="TASK", help="Grade only this task (repeatable).")
 @click.option("--static-only", is_flag=True, help="Only read the Dockerfiles; no Docker engine needed.")
@@ -36,21 +37,18 @@ def main() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the machine's cores",
               help="Submissions graded at once.")
 @click.option("--registry", metavar="HOST/PROJECT/REPOSITORY", help="Check that each image was pushed there.")
-@click.option("--build-timeout", type=click.FloatRange(min=1), default=900.0, show_default=True,
-              help="Seconds for one build.")
-@click.option("--run-timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds for one container to answer.")
 @click.option("--out", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The run folder for results and reports [default: reports/<run>].")
-@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks.")
+@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks, or holds with an error.")
 @click.option("--shard", metavar="K/N", help="Grade the K-th of N deterministic parts of the class.")
 @click.option("--docker-host", "docker_hosts", multiple=True, metavar="URL",
               help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]),
               help="Extra report formats (repeatable).")
 @click.option("--rubric", "rubric_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), hidden=True)
-def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, registry, build_timeout, run_timeout,
-                  run_dir, resume, shard, docker_hosts, formats, rubric_path) -> None:
+@limit_options
+def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, registry, run_dir, resume, shard,
+                  docker_hosts, formats, rubric_path, build_timeout, run_timeout, **limits) -> None:
     """Grade PATH: a submission folder, or a folder of submission folders."""
     try:
         rubric = load_rubric(rubric_path) if rubric_path else load_rubric()
@@ -69,9 +67,11 @@ def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, reg
     run_id = new_run_id()
     folder = RunFolder(run_dir or Path("reports") / run_id)
     linter = None if no_advisories else _hadolint()
+    if not static_only:
+        _clean_before_grading(docker_hosts or (None,))
     sessions = [] if static_only else _docker_sessions(
         docker_hosts or (None,), build_timeout=build_timeout, run_timeout=run_timeout, registry=registry,
-        run_id=run_id, repo_root=ROOT)
+        run_id=run_id, repo_root=ROOT, limits=limits_from(limits))
     option_sets = [GradingOptions(session_factory=s, linter=linter) for s in sessions] or [
         GradingOptions(static_only=True, linter=linter)]
     progress = BatchProgress(total=len(submissions) * len(selected))
@@ -146,19 +146,48 @@ def _hadolint():
 
 @main.command(name="clean")
 @click.option("--docker-host", metavar="URL", help="The Docker engine to clean [default: DOCKER_HOST].")
-def clean_command(docker_host) -> None:
+@click.option("--older-than", metavar="AGE", help="Also remove what runs of OTHER hosts made more than AGE ago "
+              "(e.g. 12h, 2d); their processes cannot be checked from here [default: never].")
+def clean_command(docker_host, older_than) -> None:
     """Remove what dead runs of the harness left in the Docker engine (never a live run's, never anything else)."""
     from .checks.base import HarnessError
+    from .cleanup import clean_dead_runs, parse_age
     from .engine import Engine
-    from .session import clean_dead_runs
 
+    try:
+        age = parse_age(older_than) if older_than else None
+    except ValueError as problem:
+        raise click.UsageError(str(problem)) from None
     try:
         engine = Engine.connect(docker_host)
     except HarnessError as problem:
         raise click.ClickException(str(problem)) from None
     try:
-        removed = clean_dead_runs(engine)
+        cleaned = clean_dead_runs(engine, older_than=age)
+    except HarnessError as problem:
+        raise click.ClickException(str(problem)) from None
     finally:
         engine.close()
-    click.echo(f"removed {removed} container(s), image(s) and network(s) left by dead runs" if removed
-               else "nothing left by dead runs")
+    click.echo(cleaned.summary())
+
+
+def _clean_before_grading(docker_hosts) -> None:
+    """Remove what dead runs of this host left in each engine, before a batch starts (a few list calls). An engine
+    that does not answer is not waited for: the batch reports it on every dynamic check."""
+    from .checks.base import HarnessError
+    from .cleanup import clean_dead_runs
+    from .engine import Engine
+
+    for host in docker_hosts:
+        try:
+            engine = Engine.connect(host, timeout=15.0)
+        except HarnessError:
+            continue
+        try:
+            cleaned = clean_dead_runs(engine)
+            if cleaned.total:
+                click.echo(f"before grading: {cleaned.summary()}", err=True)
+        except HarnessError as problem:
+            click.echo(f"warning: could not clean what dead runs left: {problem}", err=True)
+        finally:
+            engine.close()

@@ -7,6 +7,7 @@ remove, and gets plain Python values back. Errors of the engine or the machine b
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -25,6 +26,7 @@ import requests.exceptions
 import urllib3.exceptions
 
 from .checks.base import HarnessError
+from .limits import MIB, Limits
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ API_TIMEOUT = 120.0  # one API call (not a build, not a stream)
 MAX_LOG_LINES = 5000  # build log lines kept in memory; older ones are dropped
 MAX_LINE_CHARS = 2000
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_STEP_LINE = re.compile(r"^Step \d+/\d+ : ")
 
 
 class EngineUnavailable(HarnessError):
@@ -61,6 +64,9 @@ class BuildOutput:
     timed_out: bool = False
     seconds: float = 0.0
     dropped_lines: int = 0
+    limit: str | None = None  # the limit the build hit (its disk budget, its log), said for the student
+    written: int = 0  # bytes the build's RUN steps wrote, as last measured
+    step_containers: tuple[str, ...] = ()  # the ids of the build's RUN step containers
 
 
 @dataclass(frozen=True)
@@ -74,15 +80,6 @@ class ArchiveEntry:
     path: str  # relative to the listed directory
     kind: str  # "file" | "dir" | "link" | "other"
     size: int
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of every container the harness starts."""
-
-    mem_limit: str = "512m"
-    nano_cpus: int = 1_000_000_000
-    pids_limit: int = 256
 
 
 class Engine:
@@ -124,6 +121,9 @@ class Engine:
             original = getattr(self.api, name)
 
             def capture(url, *args, _original=original, **kwargs):
+                extra = getattr(local, "params", None)
+                if extra and isinstance(kwargs.get("params"), dict):  # what the SDK's build() cannot pass
+                    kwargs["params"] = {**kwargs["params"], **extra}
                 response = _original(url, *args, **kwargs)
                 if getattr(local, "capture", False):
                     local.response = response
@@ -131,12 +131,12 @@ class Engine:
 
             setattr(self.api, name, capture)
 
-    def _captured(self, call: Callable[[], Any]) -> tuple[Any, Any]:
-        self._local.capture, self._local.response = True, None
+    def _captured(self, call: Callable[[], Any], params: dict[str, str] | None = None) -> tuple[Any, Any]:
+        self._local.capture, self._local.response, self._local.params = True, None, params
         try:
             result = call()
         finally:
-            self._local.capture = False
+            self._local.capture, self._local.params = False, None
         return result, self._local.response
 
     # -- images ----------------------------------------------------------------------------------------------
@@ -150,12 +150,15 @@ class Engine:
         labels: dict[str, str] | None = None,
         timeout: float = 900.0,
         on_line: Callable[[str], None] | None = None,
+        limits: Limits | None = None,
     ) -> BuildOutput:
         """Build `dockerfile` (relative to `context`, or a path outside it that the build must not copy) with the
         classic builder, streaming and keeping the log (its last MAX_LOG_LINES lines).
 
         The whole build is bounded by `timeout`: the socket's read timeout always ends at the deadline, and
         closing the connection makes the engine cancel the build and remove its intermediate container.
+        With `limits`, each RUN step is confined (memory, CPUs, processes) and the build is stopped when it writes
+        more than its disk budget or prints more than its log budget (see graders.build_guard).
         """
         started = time.monotonic()
         deadline = started + timeout
@@ -164,30 +167,65 @@ class Engine:
         partial = ""
         image_id = None
         problem = None
+        from .build_guard import BuildCgroup, BuildGuard  # it drives this engine: imported once both exist
+
+        guard = BuildGuard(self, limits) if limits is not None else None
+        step_line, step_index, total = None, -1, 0  # the last "Step N/M : ..." line, never dropped
 
         def keep(text: str) -> None:
-            nonlocal partial, dropped
+            nonlocal partial, dropped, step_line, step_index, total
+            if guard is not None:
+                guard.printed(len(text))
             partial += text
             *complete, partial = partial.split("\n")
+            if len(partial) > MAX_LINE_CHARS:  # a step printing without a newline: cut, never hoard
+                complete.append(partial)
+                partial = ""
             for line in complete:
                 line = _ANSI.sub("", line).rstrip("\r")[:MAX_LINE_CHARS]
                 lines.append(line)
+                if line.startswith("Step ") and _STEP_LINE.match(line):
+                    step_line, step_index = line, total
+                total += 1
+                if guard is not None:
+                    guard.line(line)
                 if on_line:
                     on_line(line)
-            if len(lines) > MAX_LOG_LINES:
+            if len(lines) > MAX_LOG_LINES + 500:  # in batches: a flood of short lines stays cheap
                 dropped += len(lines) - MAX_LOG_LINES
                 del lines[: len(lines) - MAX_LOG_LINES]
+                if step_line is not None and step_index < total - len(lines):
+                    lines.insert(0, step_line)  # which step ran stays known (the failure names it)
+
+        def stopped() -> BuildOutput:
+            keep("\n")
+            return BuildOutput(None, lines, guard.exceeded, False, time.monotonic() - started, dropped,
+                               guard.exceeded, guard.written, tuple(guard.containers))
 
         response = None
+        extra: dict[str, Any] = {}
+        params: dict[str, str] = {}
+        cgroup = BuildCgroup.make(self, limits) if limits is not None else None
+        if limits is not None:
+            memory = docker.utils.parse_bytes(limits.build_memory)
+            extra["container_limits"] = {"memory": memory, "memswap": memory}
+            params = {"cpuperiod": "100000", "cpuquota": str(max(1000, limits.nano_cpus // 10_000))}
+            if cgroup is not None:
+                params["cgroupparent"] = cgroup.parent
         try:
             stream, response = self._captured(
                 lambda: self.api.build(
                     path=str(context), dockerfile=dockerfile, tag=tag, labels=labels or None, rm=True,
-                    forcerm=True, decode=True, timeout=max(1, int(timeout)),
-                )
+                    forcerm=True, decode=True, timeout=max(1, int(timeout)), **extra,
+                ),
+                params,
             )
             sockets = _sockets_of(response)
+            if guard is not None:
+                guard.start(response, sockets)
             for item in stream:
+                if guard is not None and guard.exceeded:
+                    break
                 if "stream" in item:
                     keep(str(item["stream"]))
                 elif "aux" in item and isinstance(item["aux"], dict) and "ID" in item["aux"]:
@@ -206,20 +244,33 @@ class Engine:
         except (TimeoutError, socket.timeout, urllib3.exceptions.ReadTimeoutError,
                 requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError,
                 urllib3.exceptions.ProtocolError) as broken:
+            if guard is not None and guard.exceeded:
+                return stopped()
             if time.monotonic() < deadline - 0.5:
                 raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
             keep("\n")
+            written = guard.written if guard is not None else 0
             return BuildOutput(None, lines, f"the build did not finish within {timeout:g} s", True,
-                               time.monotonic() - started, dropped)
+                               time.monotonic() - started, dropped, None, written,
+                               tuple(guard.containers) if guard is not None else ())
         except docker.errors.APIError as api_problem:
             problem = _api_message(api_problem)
             if _is_machine_problem(problem):
                 raise HarnessError(f"the Docker engine failed: {problem}") from None
         except docker.errors.DockerException as sdk_problem:  # unreadable context, invalid tag...
             raise HarnessError(f"cannot build: {sdk_problem}") from None
+        except OSError as broken:  # the guard shut the connection down (or the engine went away)
+            if guard is None or not guard.exceeded:
+                raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
         finally:
             if response is not None:
                 response.close()
+            if guard is not None:
+                guard.close(failed=image_id is None)
+            if cgroup is not None:
+                cgroup.remove()
+        if guard is not None and guard.exceeded:
+            return stopped()
         if partial:
             keep("\n")
         if problem and _is_machine_problem(problem):
@@ -228,7 +279,9 @@ class Engine:
             image_id = self._image_id_of(tag)
             if image_id is None:
                 problem = "the engine ended the build without an image"
-        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped)
+        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped,
+                           None, guard.written if guard is not None else 0,
+                           tuple(guard.containers) if guard is not None else ())
 
     def _image_id_of(self, reference: str) -> str | None:
         found = self.inspect_image(reference)
@@ -246,14 +299,17 @@ class Engine:
         except requests.exceptions.RequestException as problem:
             raise self._harness(problem) from None
 
-    def remove_image(self, reference: str, *, prune: bool = False) -> None:
-        """Remove a tag (and, with `prune`, its untagged parents: the build cache of later runs)."""
+    def remove_image(self, reference: str, *, prune: bool = False, force: bool = True) -> bool:
+        """Remove a tag (and, with `prune`, its untagged parents: the build cache of later runs); whether it
+        was removed (False: not there, or the engine refused)."""
         try:
-            self.api.remove_image(reference, force=True, noprune=not prune)
+            self.api.remove_image(reference, force=force, noprune=not prune)
         except docker.errors.NotFound:
-            pass
+            return False
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             log.warning("could not remove image %s: %s", reference, problem)
+            return False
+        return True
 
     # -- containers ------------------------------------------------------------------------------------------
 
@@ -281,6 +337,9 @@ class Engine:
             privileged=False,
             security_opt=["no-new-privileges"],
             network_mode="bridge" if network else "none",
+            # what the engine keeps of its log: json-file (what `docker logs` reads), one file of log_bytes at most
+            log_config={"Type": "json-file", "Config": {"max-size": str(max(limits.log_bytes, 1 * MIB)),
+                                                        "max-file": "1"}},
         )
         try:
             created = self.api.create_container(
@@ -309,6 +368,15 @@ class Engine:
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             raise self._harness(problem) from None
 
+    def container_size(self, container: str) -> int | None:
+        """The bytes a container wrote to its own layer (SizeRw); None when it is gone."""
+        try:
+            response = self.api._get(self.api._url("/containers/{0}/json", container), params={"size": 1})
+            attrs = self.api._result(response, json=True)
+        except (docker.errors.APIError, requests.exceptions.RequestException):
+            return None
+        return int(attrs.get("SizeRw") or 0)
+
     def state(self, container: str) -> dict[str, Any]:
         found = self.inspect_container(container)
         return (found or {}).get("State") or {"Status": "removed", "Running": False}
@@ -321,12 +389,26 @@ class Engine:
                 return int(binding["HostPort"])
         return None
 
-    def logs(self, container: str, tail: int = 20) -> str:
+    def logs(self, container: str, tail: int = 20, max_bytes: int = 1 * MIB) -> str:
+        """The last `tail` lines of a container's log, of which at most `max_bytes` are read (one endless line
+        costs no more)."""
+        data = b""
         try:
-            data = self.api.logs(container, stdout=True, stderr=True, tail=tail, timestamps=False)
-        except (docker.errors.APIError, requests.exceptions.RequestException):
-            return ""
-        return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+            stream = self.api.logs(container, stdout=True, stderr=True, tail=tail, timestamps=False, stream=True,
+                                   follow=False)
+            try:
+                for chunk in stream:
+                    data += chunk if isinstance(chunk, bytes) else str(chunk).encode()
+                    if len(data) >= max_bytes:
+                        data = data[:max_bytes]
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close:
+                    close()
+        except (docker.errors.APIError, requests.exceptions.RequestException, OSError):
+            pass
+        return data.decode("utf-8", "replace")
 
     def exec(self, container: str, command: list[str], *, user: str | None = None, timeout: float = 30.0) -> ExecResult:
         """Run `command` in a running container; the output is capped at 64 KiB."""
@@ -399,16 +481,30 @@ class Engine:
                 response.close()
         return entries
 
-    def remove_container(self, container: str) -> None:
+    def remove_container(self, container: str) -> bool:
+        """Remove a container, running or not, with its anonymous volumes; whether it was removed."""
         try:
             self.api.remove_container(container, force=True, v=True)
         except docker.errors.NotFound:
-            pass
+            return False
         except docker.errors.APIError as problem:
             if "already in progress" not in str(problem):
                 log.warning("could not remove container %s: %s", container[:12], problem)
+            return False
         except requests.exceptions.RequestException as problem:
             log.warning("could not remove container %s: %s", container[:12], problem)
+            return False
+        return True
+
+    def remove_network(self, network: str) -> bool:
+        try:
+            self.api.remove_network(network)
+        except docker.errors.NotFound:
+            return False
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            log.warning("could not remove network %s: %s", network[:12], problem)
+            return False
+        return True
 
     # -- cleanup ---------------------------------------------------------------------------------------------
 
@@ -522,3 +618,16 @@ class _ChunkReader(io.RawIOBase):
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
         return size
+
+
+def engine_time(value: Any) -> float | None:
+    """A time the engine gave (epoch seconds, or RFC 3339 with nanoseconds) as epoch seconds; None if neither."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str) or not value:
+        return None
+    cleaned = re.sub(r"(\.\d{6})\d*", r"\1", value.replace("Z", "+00:00"))
+    try:
+        return datetime.datetime.fromisoformat(cleaned).timestamp()
+    except ValueError:
+        return None

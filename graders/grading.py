@@ -68,7 +68,8 @@ def lint_all(located: list[LocatedTask], options: GradingOptions) -> dict[Path, 
     """One linter call for every Dockerfile of the batch: a process per file would dominate the run time."""
     if options.linter is None:
         return {}
-    paths = [item.dockerfile for item in located if item.dockerfile is not None and item.dockerfile.is_file()]
+    paths = [item.dockerfile for item in located if item.dockerfile is not None and item.dockerfile.is_file()
+             and not item.submission.escapes(item.dockerfile)]
     try:
         return options.linter(paths) if paths else {}
     except HarnessError as problem:
@@ -98,6 +99,10 @@ class TaskGrading:
         if item.dockerfile is None:
             wanted = " or ".join(f"`{name}`" for name in item.task.dockerfiles)
             self._unreadable = f"missing: no {wanted} in the submission"
+            return
+        if item.submission.escapes(item.dockerfile):
+            self._unreadable = (f"`{item.dockerfile.name}` is a symbolic link that leads out of the submission; the "
+                                "grader never follows it: make it the Dockerfile itself")
             return
         try:
             self._source = read_text_file(item.dockerfile)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -91,9 +92,14 @@ def _end(ok, reason, started, attempts, status, body, error, first_answer, trunc
 
 
 def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: bytes) -> tuple[int, bytes, bool]:
-    """One GET: (status, first bytes of the body, whether the body was cut), all within `budget` seconds."""
+    """One GET: (status, first bytes of the body, whether the body was cut), all within `budget` seconds: a
+    watchdog shuts the socket at the end of the budget, so a server that drips its headers a byte at a time
+    (each read within the socket's timeout) cannot hold the probe longer."""
     ends = time.monotonic() + budget
     connection = http.client.HTTPConnection(host, port, timeout=budget)
+    watchdog = threading.Timer(budget + 0.05, _shut, (connection,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("GET", path, headers={"Host": f"localhost:{port}", "Connection": "close",
                                                  "Accept-Encoding": "identity", "User-Agent": "graders-probe"})
@@ -116,7 +122,17 @@ def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: 
             truncated = True
         return response.status, body, truncated
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _describe(problem: Exception, budget: float) -> str:

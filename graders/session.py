@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -21,9 +20,12 @@ from typing import Callable
 
 from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
+from .build_policy import Refusal, refusal
 from .checks.base import Blocked, HarnessError
+from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
 from .dockerfile import parse
-from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult, Limits
+from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
+from .limits import Limits, format_size
 from .probe import ProbeOutcome, probe
 from .results import ImageInfo
 from .rubric import TaskSpec
@@ -31,9 +33,8 @@ from .submission import Submission, read_text_file
 
 log = logging.getLogger(__name__)
 
-RUN_LABEL = "graders.run"
-PID_LABEL = "graders.pid"
 STANDIN_LABEL = "graders.standin"
+IMAGE_LABEL = "graders.image"  # the tag a batch build was made for
 FAILURE_LOG_LINES = 15
 FAILURE_LINE_CHARS = 240
 CONTAINER_LOG_LINES = 20
@@ -137,7 +138,7 @@ class DockerSessions:
         self.docker_config = docker_config
         self.on_build_line = on_build_line
         self.student_tags = student_tags or {}  # task id -> required tag, where student mode finds earlier images
-        self.labels = {RUN_LABEL: self.run_id, PID_LABEL: str(os.getpid())}
+        self.labels = run_labels(self.run_id)  # graders.run, graders.pid, graders.host
         self._engine = engine
         self._owns_engine = engine is None
         self._engine_problem: HarnessError | None = None
@@ -275,6 +276,10 @@ class DockerSession:
     def run_timeout(self) -> float:
         return self.owner.run_timeout
 
+    @property
+    def memory_limit(self) -> str:
+        return self.owner.limits.mem_limit
+
     def close(self) -> None:
         """Remove this session's containers (and, in batch mode, its image); safe to call twice."""
         engine = self.owner._engine
@@ -316,11 +321,17 @@ class DockerSession:
 
     def _do_build(self) -> BuildResult:
         engine = self.engine
+        refused = self._refusal()
+        if refused is not None:  # a privileged or host-network build feature: never sent to the engine
+            return BuildResult(False, None, refused.message, line=refused.line)
         tag = self.owner.tag_for(self.submission, self.task)
         try:
             context = self._context()
         except ContextError as problem:
             return BuildResult(False, None, f"cannot make the build context: {problem}")
+        if context.links_out:
+            context.close()
+            return BuildResult(False, None, _links_out_message(context.links_out))
         missing = self._bases_not_pulled_offline()
         if missing:
             context.close()
@@ -329,17 +340,31 @@ class DockerSession:
                 "offline stand-ins of the exercise's base images because it cannot reach Docker Hub: it does not try "
                 "to pull it. Grade where Docker Hub is reachable."
             )
-        labels = dict(self.owner.labels) if self.mode == "batch" else None
+        # the tag among the labels: two students with the same Dockerfile get two images, and removing one
+        # (by its id, at the end of its session) never removes the other's
+        labels = {**self.owner.labels, IMAGE_LABEL: tag} if self.mode == "batch" else None
         with context:
             dockerfile, api_labels, extra_steps = context.dockerfile, labels, len(labels or ())
             labelled = _with_label_step(context, labels) if labels else None
             if labelled is not None:  # one LABEL step instead of the API's one per label
                 dockerfile, api_labels, extra_steps = str(labelled), None, 1
             output = engine.build(context.path, dockerfile, tag, labels=api_labels,
-                                  timeout=self.owner.build_timeout, on_line=self.owner.on_build_line)
+                                  timeout=self.owner.build_timeout, on_line=self.owner.on_build_line,
+                                  limits=self.owner.limits)
         log_lines = tuple(output.log)
         if output.image_id is None:
             step, line = self._failing_step(output.log, extra_steps)
+            if output.limit:  # over the build's disk or log budget: the student's, whatever the base image
+                if self.mode == "batch" and engine.inspect_image(tag):
+                    self._images_to_remove.append(tag)
+                message = _build_failure_message(output.limit, step, output.log, False, context.notes, extra_steps)
+                return BuildResult(False, None, message, log_lines, step, line, output.seconds)
+            if not output.timed_out and _disk_full(output.error or "", output.log):
+                raise HarnessError(
+                    "the engine's disk is full (`no space left on device` during the build, which stayed within its "
+                    f"disk budget): free space on the engine's machine, then finish the run with --resume. "
+                    f"{output.error or ''}".strip()
+                )
             if step and _unreachable_registry(step, output.error or ""):
                 raise HarnessError(
                     f"the engine cannot pull the base image of `{step.split(' : ', 1)[1]}`: {output.error}; "
@@ -364,6 +389,13 @@ class DockerSession:
             raise HarnessError(f"the image {tag} vanished right after its build")
         if self.mode == "batch":
             self._images_to_remove.append(tag)
+        size, most = int(attrs.get("Size") or 0), self.owner.limits.image_bytes
+        if most and size > most:
+            if self.mode == "batch":  # its own layers too: the space given back
+                engine.remove_image(tag, prune=True)
+            return BuildResult(False, None, f"the image is {format_size(size)}, over the grader's limit of {format_size(most)} "
+                               "(this exercise's images are well under 1 GiB): not graded further", log_lines,
+                               seconds=output.seconds)
         config = attrs.get("Config") or {}
         image = BuiltImage(
             tag=tag,
@@ -395,7 +427,14 @@ class DockerSession:
     def _context(self) -> BuildContext:
         if self.mode == "student":
             return student_context(self.owner.repo_root, self.dockerfile)
-        return batch_context(self.submission.path, self.dockerfile, self.owner.canonical_root)
+        return batch_context(self.submission.path, self.dockerfile, self.owner.canonical_root,
+                             max_bytes=self.owner.limits.context_bytes)
+
+    def _refusal(self) -> Refusal | None:
+        try:
+            return refusal(parse(read_text_file(self.dockerfile)))
+        except Exception:  # unreadable: the build itself says why
+            return None
 
     def _standin_base(self, config: dict) -> str | None:
         """The base image an offline stand-in replaced: the built image inherits the stand-in's label, and the
@@ -483,12 +522,16 @@ class DockerSession:
             result = ProbeResult(outcome, port, None, self.facts(), self._start_error)
         else:
             host_port = engine.host_port(container, port)
+            if host_port is None and not engine.state(container).get("Running"):  # exited at once: no port left
+                outcome = ProbeOutcome(False, "exited", 0.0, 0)
+                result = self._probes[key] = ProbeResult(outcome, port, None, self.facts())
+                return result
             if host_port is None:
                 raise HarnessError(f"the engine did not publish port {port} of the container on 127.0.0.1")
             outcome = probe(
                 "127.0.0.1", host_port, path=path, text=text, timeout=self.owner.run_timeout,
                 alive=lambda: bool(engine.state(container).get("Running")), interval=self.owner.probe_interval,
-                request_timeout=self.owner.request_timeout,
+                request_timeout=self.owner.request_timeout, max_body=self.owner.limits.response_bytes,
             )
             result = ProbeResult(outcome, port, host_port, None if outcome.ok else self.facts())
         self._probes[key] = result
@@ -513,7 +556,7 @@ class DockerSession:
             exit_code=None if running or code is None else int(code),
             oom_killed=bool(state.get("OOMKilled")),
             error=str(state.get("Error") or self._start_error or ""),
-            logs=engine.logs(container, tail=CONTAINER_LOG_LINES),
+            logs=engine.logs(container, tail=CONTAINER_LOG_LINES, max_bytes=self.owner.limits.log_bytes),
             listening=listening,
         )
 
@@ -543,33 +586,18 @@ class DockerSession:
         return self.owner.previous_image(self.submission, task_id)
 
 
-def clean_dead_runs(engine: Engine | None = None) -> int:
-    """Remove what runs of the harness whose process is gone left in the engine (`python -m graders clean`):
-    containers, images and networks labelled graders.pid=<a pid that no longer runs here>. How many were removed."""
+def clean_dead_runs(engine: Engine | None = None, *, older_than: float | None = None) -> int:
+    """Remove what dead runs of the harness left in the engine (`python -m graders clean`; see graders.cleanup).
+    How many containers, images and networks were removed."""
+    from .cleanup import clean_dead_runs as clean
+
     own = engine is None
     engine = engine or Engine.connect()
     try:
-        found = engine.labelled(PID_LABEL)
-        pids = {int(labels[PID_LABEL]) for items in found.values() for item in items
-                if (labels := item.get("Labels") or {}).get(PID_LABEL, "").isdigit()}
-        removed = 0
-        for pid in sorted(pids):
-            if pid != os.getpid() and not _alive(pid):
-                removed += engine.remove_labelled(f"{PID_LABEL}={pid}")
-        return removed
+        return clean(engine, older_than=older_than).total
     finally:
         if own:
             engine.close()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -614,7 +642,7 @@ def _with_label_step(context: BuildContext, labels: dict[str, str]) -> Path | No
 
 def _harness_labelled(attrs: dict) -> bool:
     labels = (attrs.get("Config") or {}).get("Labels") or {}
-    return RUN_LABEL in labels or PID_LABEL in labels
+    return RUN_LABEL in labels or PID_LABEL in labels or HOST_LABEL in labels
 
 
 def _component(text: str) -> str:
@@ -677,6 +705,17 @@ def _build_failure_message(error: str, step: str | None, lines: list[str], timed
     if notes:
         text += "\nnote: " + "; ".join(notes)
     return text
+
+
+def _links_out_message(links: list[str]) -> str:
+    shown = ", ".join(f"`{link}`" for link in links[:5]) + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+    return (f"not built: the submission holds symbolic links that lead out of it ({shown}); the grader never follows "
+            "them (they would copy the grader's machine into the image): replace each by the file or folder itself")
+
+
+def _disk_full(error: str, lines: list[str]) -> bool:
+    """The build failed on a full disk (its own step's `No space left on device` included)."""
+    return any("no space left on device" in text.lower() for text in [error, *lines[-30:]])
 
 
 def _short(line: str) -> str:

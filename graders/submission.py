@@ -33,6 +33,13 @@ class Submission:
                 return Path(entry.path)
         return None
 
+    def escapes(self, path: Path) -> str | None:
+        """Where `path` (a file of the submission) really leads when a symbolic link takes it out of the folder;
+        None when it stays inside."""
+        root = self.path.resolve()
+        target = Path(os.path.realpath(path))
+        return None if target.is_relative_to(root) else str(target)
+
     def read_text(self, relative: str, limit: int = MAX_PROJECT_FILE_BYTES) -> str | None:
         """A file of the submission, or None when it is absent; never a path outside the folder."""
         root = self.path.resolve()

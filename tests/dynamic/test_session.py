@@ -152,6 +152,22 @@ def test_batch_mode_removes_its_images_but_keeps_the_cache(engine, make_submissi
 
 
 @pytest.mark.docker
+def test_two_students_with_the_same_dockerfile_keep_their_own_images(engine, make_submission):
+    """Closing one student's session (which removes its image by id) never takes the other's image with it."""
+    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    task = task_spec(checks=("builds",))
+    first, second = (make_submission(name, fixture_dockerfile()) for name in ("twin-a", "twin-b"))
+    with sessions(first, task, first.path / "dockerfile-task-3-2") as session_a:
+        built_a = session_a.build()
+        with sessions(second, task, second.path / "dockerfile-task-3-2") as session_b:
+            built_b = session_b.build()
+            assert built_a.ok and built_b.ok and built_a.image.id != built_b.image.id
+            session_a.close()
+            assert engine.inspect_image(built_b.image.tag) is not None, "the twin's image went with the first"
+    sessions.close()
+
+
+@pytest.mark.docker
 def test_batch_context_in_the_image(engine, make_submission):
     """COPY . copies the submission's files and its Dockerfile, never the harness's labelled copy of it."""
     sessions = DockerSessions(repo_root=ROOT, engine=engine)

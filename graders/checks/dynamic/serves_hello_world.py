@@ -27,7 +27,7 @@ def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello Worl
         if facts.exit_code is not None:
             state += f", exit code {facts.exit_code}"
         if facts.oom_killed:
-            state += " (killed: out of memory, over the 512 MB limit)"
+            state += f" (killed: out of memory, over the {getattr(session, 'memory_limit', '512m')} limit)"
         if facts.error and facts.error != result.start_error:
             state += f", engine error: {facts.error}"
         lines.append(state)
