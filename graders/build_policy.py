@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .dockerfile import Dockerfile
+from .dockerfile.model import split_flags
 from .dockerfile.shell import expand
 
 MAX_INSTRUCTIONS = 1000
@@ -93,12 +94,9 @@ def _nested(keyword: str, flags: tuple[str, ...], value: str):
     if keyword == "ONBUILD":
         words = value.split(None, 1)
         if words:
-            rest = words[1] if len(words) > 1 else ""
-            inner_flags = []
-            while (match := re.match(r"\s*(--\S+)", rest)):
-                inner_flags.append(match.group(1))
-                rest = rest[match.end():]
-            yield words[0].upper(), tuple(inner_flags), rest.strip()
+            inner, arguments = words[0].upper(), (words[1] if len(words) > 1 else "")
+            inner_flags, value_start = split_flags(inner, arguments)
+            yield inner, inner_flags, arguments[value_start:].strip()
 
 
 def _sources(value: str, variables: dict[str, str]) -> list[str]:

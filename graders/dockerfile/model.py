@@ -177,21 +177,27 @@ def parse_key_values(value: str, legacy_space_form: bool = False) -> list[tuple[
     return [tuple(word.split("=", 1)) if "=" in word else (word, "") for word in words]  # type: ignore[misc]
 
 
+def split_flags(keyword: str, arguments: str) -> tuple[tuple[str, ...], int]:
+    """The leading `--flag[=value]` words of an instruction that takes them, and where its value starts."""
+    flags: list[str] = []
+    end = 0
+    if keyword in ("RUN", "COPY", "ADD", "FROM"):
+        while match := _FLAG.match(arguments, end):
+            flags.append(match.group(0).strip())
+            end = match.end()
+    return tuple(flags), end
+
+
 def _build(raw: RawInstruction, keyword: str, stage: int, variables: dict[str, str]) -> Instruction:
     arguments = raw.arguments
-    flags: list[str] = []
-    flags_end = 0
-    if keyword in ("RUN", "COPY", "ADD", "FROM"):
-        while match := _FLAG.match(arguments, flags_end):
-            flags.append(match.group(0).strip())
-            flags_end = match.end()
+    flags, flags_end = split_flags(keyword, arguments)
     value = arguments[flags_end:]
     exec_form, json_error = _exec_form(keyword, value)
     script = None
     if keyword == "RUN":
         script = _run_script(raw, value, flags_end, exec_form, variables)
     return Instruction(
-        keyword, value, raw.line, raw.end_line, stage, tuple(flags), exec_form, json_error, script, raw.heredocs,
+        keyword, value, raw.line, raw.end_line, stage, flags, exec_form, json_error, script, raw.heredocs,
         dict(variables),
     )
 
