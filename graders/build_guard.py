@@ -12,13 +12,12 @@ import secrets
 import socket
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import docker.errors
 import requests.exceptions
 
-from .engine import Engine, engine_time
+from .engine import CGROUPS, Engine, engine_time, forks_refused
 from .limits import Limits, format_size
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,8 @@ class BuildGuard:
     line names a RUN step's container (" ---> Running in <id>"), the container is confined to the limits' CPUs and
     processes (a live update: it applies before the step's first fork, or within milliseconds of it); a thread
     measures what the step containers write (their SizeRw while they run, the layer each commits once done) and
-    the bytes of log the build prints. Over a budget, the running step is killed and the build's connection shut,
+    the bytes of log the build prints and, on an engine of this host, whether the running step was refused a new
+    process at its limit (a fork bomb). Over a budget, the running step is killed and the build's connection shut,
     which makes the engine cancel the build. A line the student's RUN prints cannot steer the guard: a container
     counts only when the engine confirms it was created after the build started and is not the harness's, a layer
     only when the engine says one of those containers committed it.
@@ -49,6 +49,7 @@ class BuildGuard:
         self.exceeded: str | None = None
         self._sizes: dict[str, int] = {}  # container id -> bytes written (SizeRw, then its layer's size)
         self._committed: set[str] = set()
+        self._pids: dict[str, int] = {}  # container id -> its first process, on this host's /proc
         self._printed = 0
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -67,7 +68,7 @@ class BuildGuard:
             self.started = email.utils.parsedate_to_datetime(response.headers["Date"]).timestamp()
         except (AttributeError, KeyError, TypeError, ValueError):
             self.started = None
-        if self.limits.build_disk:
+        if self.limits.build_disk or self.engine.local:
             self._thread = threading.Thread(target=self._watch, name="graders-build-guard", daemon=True)
             self._thread.start()
 
@@ -96,6 +97,7 @@ class BuildGuard:
                 return
             self.containers.append(container)
             self._sizes[container] = 0
+            self._pids[container] = int((attrs.get("State") or {}).get("Pid") or 0)
         if self.exceeded:
             self._kill(container)
             return
@@ -145,6 +147,19 @@ class BuildGuard:
                     if container not in self._committed:
                         self._sizes[container] = size
             self._check_disk()
+            if running and self.engine.local:
+                self._check_forks(running[-1])
+
+    def _check_forks(self, container: str) -> None:
+        """A step refused new processes at its limit is a fork bomb, or a build that no process limit lets finish:
+        stopped at once, not left to run into the build's timeout."""
+        if not self._pids.get(container):  # the step was created, not yet started, when the log named it
+            state = (self.engine.inspect_container(container) or {}).get("State") or {}
+            self._pids[container] = int(state.get("Pid") or 0)
+        refused = forks_refused(self._pids[container]) if self._pids[container] else None
+        if refused and not self.exceeded:
+            self._stop(f"a RUN step tried to run more than its limit of {self.limits.pids_limit} processes "
+                       f"({refused} new processes refused: a fork bomb?): it was stopped")
 
     def _check_disk(self) -> None:
         written = self.written
@@ -200,7 +215,6 @@ class BuildCgroup:
     the cgroup file system (root); elsewhere the guard's live update of each step is the limit (it lands within
     milliseconds of the step's start)."""
 
-    ROOT = Path("/sys/fs/cgroup")
     _support: dict[str, str | None] = {}  # engine url -> "1" / "2" (cgroup version) or None
     _lock = threading.Lock()
 
@@ -217,11 +231,11 @@ class BuildCgroup:
         name = f"graders-build-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             if version == "1":
-                folder = cls.ROOT / "pids" / name
+                folder = CGROUPS / "pids" / name
                 folder.mkdir()
                 (folder / "pids.max").write_text(str(limits.pids_limit))
             else:
-                folder = cls.ROOT / name
+                folder = CGROUPS / name
                 folder.mkdir()
                 (folder / "pids.max").write_text(str(limits.pids_limit))
         except OSError as problem:
@@ -238,27 +252,27 @@ class BuildCgroup:
 
     @classmethod
     def _probe(cls, engine: Engine) -> str | None:
-        if not engine.url.startswith("unix://") or os.geteuid() != 0:
+        if not engine.local or os.geteuid() != 0:
             return None
         try:
             info = engine.api.info()
         except (docker.errors.APIError, requests.exceptions.RequestException):
             return None
-        if info.get("CgroupDriver") != "cgroupfs" or info.get("Name") != socket.gethostname():
-            return None  # a systemd-managed engine, or one of another host (or container) behind a shared socket
+        if info.get("CgroupDriver") != "cgroupfs":
+            return None  # a systemd-managed engine makes its own scopes
         version = str(info.get("CgroupVersion") or "1")
         if version == "1":
-            return "1" if os.access(cls.ROOT / "pids", os.W_OK) else None
-        controllers = (cls.ROOT / "cgroup.controllers")
+            return "1" if os.access(CGROUPS / "pids", os.W_OK) else None
         try:
-            return "2" if "pids" in controllers.read_text().split() and os.access(cls.ROOT, os.W_OK) else None
+            return "2" if "pids" in (CGROUPS / "cgroup.controllers").read_text().split() and os.access(CGROUPS, os.W_OK) \
+                else None
         except OSError:
             return None
 
     def remove(self) -> None:
         """Remove the build's cgroup from every hierarchy (once the engine has removed the step containers)."""
-        folders = [self.ROOT / self.name] if self.version == "2" else \
-            [hierarchy / self.name for hierarchy in self.ROOT.iterdir() if (hierarchy / self.name).is_dir()]
+        folders = [CGROUPS / self.name] if self.version == "2" else \
+            [hierarchy / self.name for hierarchy in CGROUPS.iterdir() if (hierarchy / self.name).is_dir()]
         deadline = time.monotonic() + 10
         for folder in folders:
             while folder.is_dir():

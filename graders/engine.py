@@ -8,6 +8,7 @@ remove, and gets plain Python values back. Errors of the engine or the machine b
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import logging
 import os
@@ -107,6 +108,17 @@ class Engine:
         except (docker.errors.DockerException, requests.exceptions.RequestException, OSError) as problem:
             raise EngineUnavailable(url, str(problem)) from None
         return cls(client, url)
+
+    @functools.cached_property
+    def local(self) -> bool:
+        """Whether the engine runs on this host, in its namespaces: its containers' processes and cgroups are then
+        this machine's (/proc, /sys/fs/cgroup), which the harness reads where the API says nothing."""
+        if not self.url.startswith("unix://"):
+            return False
+        try:
+            return self.api.info().get("Name") == socket.gethostname()
+        except (docker.errors.APIError, requests.exceptions.RequestException):
+            return False
 
     def close(self) -> None:
         try:
@@ -377,6 +389,14 @@ class Engine:
             return None
         return int(attrs.get("SizeRw") or 0)
 
+    def forks_refused(self, container: str) -> int | None:
+        """How many times a running container was refused a new process at its process limit; None where that
+        cannot be read (a remote engine, a container that no longer runs)."""
+        if not self.local:
+            return None
+        pid = ((self.inspect_container(container) or {}).get("State") or {}).get("Pid")
+        return forks_refused(int(pid)) if pid else None
+
     def state(self, container: str) -> dict[str, Any]:
         found = self.inspect_container(container)
         return (found or {}).get("State") or {"Status": "removed", "Running": False}
@@ -631,3 +651,30 @@ def engine_time(value: Any) -> float | None:
         return datetime.datetime.fromisoformat(cleaned).timestamp()
     except ValueError:
         return None
+
+
+CGROUPS = Path("/sys/fs/cgroup")
+
+
+def forks_refused(pid: int) -> int | None:
+    """The `max` count of pids.events of the cgroup of process `pid` of this host (cgroup v1 or v2): the forks
+    refused there at its process limit. None where there is no such file."""
+    try:
+        memberships = Path(f"/proc/{pid}/cgroup").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for membership in memberships:
+        _, controllers, path = membership.split(":", 2)
+        if "pids" in controllers.split(","):
+            folder = CGROUPS / "pids" / path.lstrip("/")
+        elif controllers == "":
+            folder = CGROUPS / path.lstrip("/")
+        else:
+            continue
+        try:
+            events = (folder / "pids.events").read_text(encoding="utf-8").split()
+        except OSError:
+            continue
+        if events[:1] == ["max"] and len(events) > 1 and events[1].isdigit():
+            return int(events[1])
+    return None

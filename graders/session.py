@@ -80,6 +80,9 @@ class ContainerFacts:
     error: str  # the engine's own error about the container (bad entrypoint...)
     logs: str  # the last lines
     listening: tuple[tuple[str, int], ...] = ()  # TCP sockets listening inside, when it could be read
+    memory_limit: str = Limits.mem_limit
+    process_limit: int = Limits.pids_limit
+    forks_refused: int | None = None  # new processes refused at its process limit, where that can be read
 
 
 @dataclass(frozen=True)
@@ -275,10 +278,6 @@ class DockerSession:
     @property
     def run_timeout(self) -> float:
         return self.owner.run_timeout
-
-    @property
-    def memory_limit(self) -> str:
-        return self.owner.limits.mem_limit
 
     def close(self) -> None:
         """Remove this session's containers (and, in batch mode, its image); safe to call twice."""
@@ -558,6 +557,9 @@ class DockerSession:
             error=str(state.get("Error") or self._start_error or ""),
             logs=engine.logs(container, tail=CONTAINER_LOG_LINES, max_bytes=self.owner.limits.log_bytes),
             listening=listening,
+            memory_limit=self.owner.limits.mem_limit,
+            process_limit=self.owner.limits.pids_limit,
+            forks_refused=engine.forks_refused(container) if running else None,
         )
 
     def run_in_image(self, command: list[str], *, user: str | None = None, timeout: float = 30.0) -> ExecResult:

@@ -76,9 +76,9 @@ def grade_batch(engine, submissions: list[Submission], folder: Path, jobs: int =
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def corpus(engine, tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
-    cases = make_corpus(root)
+    cases = make_corpus(root, engine.local)
     yield root, cases
     for big in sparse_files(root):  # the 1 GiB file: never left on disk
         big.unlink()

@@ -1,5 +1,7 @@
 """serves-hello-world: the verdict and its explanation, from fake probe results (the real ones: test_scenarios)."""
 
+import dataclasses
+
 import pytest
 
 from graders.checks.dynamic.serves_hello_world import check
@@ -76,6 +78,13 @@ def test_start_error():
 def test_oom():
     result = probe_result("exited", facts=facts("exited", 137, oom=True))
     assert_verdict(run(check, session(result)), "failed", "out of memory")
+
+
+def test_a_fork_bomb_is_named():
+    bombed = dataclasses.replace(facts("running"), forks_refused=119, process_limit=64)
+    assert_verdict(run(check, session(probe_result("deadline", facts=bombed))), "failed",
+                   "119 new processes refused at its limit of 64: a fork bomb?")
+    assert "fork bomb" not in run(check, session(probe_result("deadline", facts=facts("running")))).message
 
 
 def test_blocked_without_image():

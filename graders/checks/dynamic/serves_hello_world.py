@@ -27,7 +27,10 @@ def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello Worl
         if facts.exit_code is not None:
             state += f", exit code {facts.exit_code}"
         if facts.oom_killed:
-            state += f" (killed: out of memory, over the {getattr(session, 'memory_limit', '512m')} limit)"
+            state += f" (killed: out of memory, over its {facts.memory_limit} limit)"
+        if facts.forks_refused:
+            state += (f" ({facts.forks_refused} new processes refused at its limit of {facts.process_limit}: "
+                      "a fork bomb?)")
         if facts.error and facts.error != result.start_error:
             state += f", engine error: {facts.error}"
         lines.append(state)
