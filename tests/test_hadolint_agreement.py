@@ -34,8 +34,11 @@ CASES = [
     ("lists-removed-before-update", "DL3009",
      "rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl", False, True),
     ("lists-never-removed", "DL3009", "apt-get update && apt-get install -y curl", False, False),
+    ("lists-quoted-glob", "DL3009", 'apt-get update && apt-get install -y curl && rm -rf "/var/lib/apt/lists/*"', False,
+     True),
 ]
-DISAGREEMENTS = {"recommends-in-sh-c", "lists-removed-before-update", "lists-removed-between-update-and-install"}
+DISAGREEMENTS = {"recommends-in-sh-c", "lists-removed-before-update", "lists-removed-between-update-and-install",
+                 "lists-quoted-glob"}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .shell import Command
+from .shell import Command, expands_glob
 
 _APT_VALUE_OPTIONS = frozenset({"-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release"})
 _PIP_VALUE_OPTIONS = frozenset(
@@ -168,6 +168,7 @@ class RemoveCall:
     command: Command
     paths: tuple[str, ...]
     options: Options
+    unexpanded: frozenset[str] = frozenset()  # paths with a `*` the shell does not expand (quoted, exec form)
 
     @property
     def recursive_and_forced(self) -> bool:
@@ -180,7 +181,9 @@ def remove_call(command: Command) -> RemoveCall | None:
     if command.name != "rm":
         return None
     options, operands = split_arguments(command.argv[1:], frozenset())
-    return RemoveCall(command, tuple(operands), options)
+    unexpanded = frozenset(word for word, written in zip(command.argv, command.written)
+                           if "*" in word and not expands_glob(written))
+    return RemoveCall(command, tuple(operands), options, unexpanded)
 
 
 @dataclass(frozen=True)

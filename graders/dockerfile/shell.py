@@ -25,6 +25,7 @@ class Command:
     line: int
     statement: int  # commands of one pipeline share a statement number
     env: dict[str, str] = field(default_factory=dict, compare=False)
+    written: tuple[str, ...] = field(default=(), compare=False)  # argv's words as written, quotes kept
 
     @property
     def name(self) -> str:
@@ -51,8 +52,8 @@ class ShellSyntaxError(Exception):
 class _Parsed:
     """A parse independent of line numbers and variables, so it can be cached by text."""
 
-    # (offset, statement, assignments, words)
-    commands: tuple[tuple[int, int, tuple[str, ...], tuple[str, ...]], ...]
+    # (offset, statement, assignments, words, the words as written)
+    commands: tuple[tuple[int, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
     statements: int
 
 
@@ -64,19 +65,20 @@ def parse_script(text: str, line_at, variables: dict[str, str]) -> Script:
         return Script((), 0, str(error))
     commands: list[Command] = []
     shift = 0  # each `sh -c` wrapper is replaced by the statements of its script
-    for offset, statement, assignments, words in parsed.commands:
+    for offset, statement, assignments, words, written in parsed.commands:
         env = dict(a.split("=", 1) for a in (expand(a, variables) for a in assignments))
         argv = tuple(expand(word, variables) for word in words)
         line = line_at(offset)
         nested = _nested_script(argv)
         if nested is None:
-            commands.append(Command(argv, line, statement + shift, env))
+            commands.append(Command(argv, line, statement + shift, env, written))
             continue
         inner = parse_script(nested, lambda _offset, line=line: line, {**variables, **env})
         if inner.error:
             return Script((), 0, inner.error)
         commands.extend(
-            Command(c.argv, c.line, statement + shift + c.statement - 1, {**env, **c.env}) for c in inner.commands
+            Command(c.argv, c.line, statement + shift + c.statement - 1, {**env, **c.env}, c.written)
+            for c in inner.commands
         )
         shift += inner.statements - 1
     return Script(tuple(commands), parsed.statements + shift)
@@ -122,7 +124,7 @@ def _parse_cached(text: str) -> _Parsed:
         return _tokenize(text)
     except (NotImplementedError, AttributeError, IndexError, TypeError, ValueError, AssertionError):
         return _tokenize(text)
-    collector = _Collector()
+    collector = _Collector(text)
     for tree in trees:
         collector.visit(tree)
     return _Parsed(tuple(collector.commands), collector.statements)
@@ -136,8 +138,9 @@ def _describe_unterminated(message: str) -> str:
 
 
 class _Collector:
-    def __init__(self) -> None:
-        self.commands: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.commands: list[tuple[int, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
         self.statements = 0
 
     def visit(self, node, in_pipeline: bool = False) -> None:
@@ -158,9 +161,11 @@ class _Collector:
 
     def _add_command(self, node) -> None:
         assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
-        words = tuple(p.word for p in node.parts if p.kind == "word")
+        parts = [p for p in node.parts if p.kind == "word"]
+        words = tuple(p.word for p in parts)
         if words or assignments:
-            self.commands.append((node.pos[0], self.statements, assignments, words))
+            written = tuple(self.text[p.pos[0] : p.pos[1]] for p in parts)
+            self.commands.append((node.pos[0], self.statements, assignments, words, written))
 
 
 def _tokenize(text: str) -> _Parsed:
@@ -173,7 +178,7 @@ def _tokenize(text: str) -> _Parsed:
         tokens = list(lexer)
     except ValueError as error:
         raise ShellSyntaxError("unterminated quote") from error
-    commands: list[tuple[int, int, tuple[str, ...], tuple[str, ...]]] = []
+    commands: list[tuple[int, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
     statements = 0
     words: list[str] = []
     in_pipeline = skip_redirect_target = False
@@ -185,7 +190,7 @@ def _tokenize(text: str) -> _Parsed:
             if words:
                 statements += not in_pipeline
                 split = next((i for i, w in enumerate(words) if not _ASSIGNMENT.match(w)), len(words))
-                commands.append((0, statements, tuple(words[:split]), tuple(words[split:])))
+                commands.append((0, statements, tuple(words[:split]), tuple(words[split:]), ()))
             words = []
             in_pipeline = token in ("|", "|&")
         elif skip_redirect_target:
@@ -193,3 +198,21 @@ def _tokenize(text: str) -> _Parsed:
         else:
             words.append(token)
     return _Parsed(tuple(commands), statements)
+
+
+def expands_glob(written: str) -> bool:
+    """Whether the shell expands a pattern in this word as written: a `*`, `?` or `[` outside quotes, not escaped."""
+    quote = None
+    escaped = False
+    for char in written:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "*?[":
+            return True
+    return False

@@ -47,11 +47,13 @@ INSTALL = "apt-get update && apt-get install -y --no-install-recommends curl"
         f"FROM x\nRUN --mount=type=cache,target=/var/lib/apt/lists {INSTALL}\n",
         f"FROM x AS build\nRUN {INSTALL}\nFROM y\nRUN {INSTALL} && rm -rf /var/lib/apt/lists/*\n",
         f"FROM x\r\nrun {INSTALL} \\\r\n && rm -rf /var/lib/apt/lists/*\r\n",
+        f'FROM x\nRUN {INSTALL} && rm -rf "/var/lib/apt/lists"/*\n',
     ],
     ids=["rm-rf", "rm-fr-DL3009-differs", "rm-r-f-DL3009-differs", "rm-Rf-DL3009-differs",
          "long-options-DL3009-differs", "directory-DL3009-differs", "trailing-slash-DL3009-differs",
          "rm-r-without-force-DL3009-differs", "with-clean-and-other-paths", "continuation-with-comment", "heredoc",
-         "sh-c", "apt", "purge-after-removal", "cache-mount", "earlier-stage-ignored", "lowercase-crlf"],
+         "sh-c", "apt", "purge-after-removal", "cache-mount", "earlier-stage-ignored", "lowercase-crlf",
+         "glob-outside-quotes"],
 )
 def test_passes(dockerfile):
     assert_passes(check, dockerfile)
@@ -85,11 +87,17 @@ def test_passes(dockerfile):
         (f"FROM x AS build\nRUN {INSTALL} && rm -rf /var/lib/apt/lists/*\nFROM y\nRUN {INSTALL}\n", 4,
          "never removed", {}),
         (f"FROM x\nRUN --mount=type=cache,target=/root/.cache {INSTALL}\n", 2, "never removed", {}),
+        (f'FROM x\nRUN {INSTALL} \\\n && rm -rf "/var/lib/apt/lists/*"\n', 3,
+         'line 3: `rm -rf "/var/lib/apt/lists/*"` quotes the `*`, so the shell does not expand it: rm looks for a file '
+         "named `*`, finds none and removes nothing", {}),
+        (f"FROM x\nRUN {INSTALL} && rm -rf '/var/lib/apt/lists/*'\n", 2, "quotes the `*`", {}),
+        (f"FROM x\nRUN {INSTALL} && rm -rf /var/lib/apt/lists/\\*\n", 2, "quotes the `*`", {}),
     ],
     ids=["missing", "later-run", "update-in-earlier-run", "before-update-DL3009-differs",
          "between-update-and-install-DL3009-differs", "new-update-after-removal", "apt-DL3009-differs",
          "install-only-DL3009-differs", "not-recursive", "other-path", "clean-is-not-removal", "required-without-apt",
-         "not-required-with-apt", "final-stage-only", "other-cache-mount"],
+         "not-required-with-apt", "final-stage-only", "other-cache-mount", "quoted-glob", "single-quoted-glob",
+         "escaped-glob"],
 )
 def test_fails(dockerfile, line, says, parameters):
     assert_fails(check, dockerfile, line=line, says=says, **parameters)

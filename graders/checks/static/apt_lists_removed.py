@@ -6,9 +6,23 @@ _LISTS = "/var/lib/apt/lists"
 _REMOVE = f"rm -rf {_LISTS}/*"
 
 
-def _removes_lists(command) -> bool:
+def _lists_paths(command) -> tuple[list[str], frozenset[str]]:
+    """The paths of the lists an rm names, and those of them whose `*` the shell does not expand."""
     call = remove_call(command)
-    return call is not None and any(path.removesuffix("*").rstrip("/") == _LISTS for path in call.paths)
+    if call is None:
+        return [], frozenset()
+    return [path for path in call.paths if path.removesuffix("*").rstrip("/") == _LISTS], call.unexpanded
+
+
+def _removes_lists(command) -> bool:
+    paths, unexpanded = _lists_paths(command)
+    return any(path not in unexpanded for path in paths)
+
+
+def _quotes_the_glob(command) -> bool:
+    """`rm -rf "/var/lib/apt/lists/*"`: the shell passes the `*` on as is, and rm removes nothing."""
+    paths, unexpanded = _lists_paths(command)
+    return bool(paths) and all(path in unexpanded for path in paths)
 
 
 def _recursive(command) -> bool:
@@ -62,6 +76,13 @@ def _removal_problem(commands, actions, removals, step):
     after = [i for i in removals if i > step and commands[i][0] is run]
     if any(_recursive(commands[i][1]) for i in after):
         return None
+    quoted = [command for i, (other, command) in enumerate(commands) if i > step and other is run
+              and _quotes_the_glob(command)]
+    if quoted and not after:
+        remove = quoted[0]
+        return failed(f"line {remove.line}: `{' '.join(remove.written or remove.argv)}` quotes the `*`, so the shell "
+                      "does not expand it: rm looks for a file named `*`, finds none and removes nothing; write "
+                      f"`{_REMOVE}` with the `*` outside quotes", remove.line)
     if after:
         remove = commands[after[0]][1]
         return failed(f"line {remove.line}: `{' '.join(remove.argv)}` is not recursive: it cannot remove the "
