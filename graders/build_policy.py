@@ -8,7 +8,8 @@ sent to the engine:
 - a `# syntax=` frontend other than Docker's own `docker/dockerfile`: a frontend is a program the builder would
   run, and the custom ones are where such features hide;
 - `ADD` (or `COPY`) of a URL on the grader's own machine (loopback, link-local, unspecified addresses,
-  `localhost`): the engine fetches ADD URLs itself, from the host's network, where loopback services answer;
+  `localhost`, or a name that resolves to one of those here, like a cloud's metadata service): the engine fetches
+  ADD URLs itself, from the host's network, where loopback services answer;
 - more than MAX_INSTRUCTIONS instructions: an image holds at most 127 layers, the exercise needs about 15, and
   each step costs a container.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -112,7 +114,8 @@ def _sources(value: str, variables: dict[str, str]) -> list[str]:
 
 
 def _local_host(source: str) -> str | None:
-    """The host of a URL when it is the grader's own machine (loopback, link-local, unspecified), else None."""
+    """The host of a URL when it is the grader's own machine (loopback, link-local, unspecified), by its address or
+    by what its name resolves to here (`metadata.google.internal`, a name pointing at 127.0.0.1), else None."""
     if not _URL.match(source):
         return None
     try:
@@ -122,16 +125,32 @@ def _local_host(source: str) -> str | None:
     if host in ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback") or host.endswith(".localhost"):
         return host
     try:
-        address = ipaddress.ip_address(_numeric(host))
+        addresses = [ipaddress.ip_address(_numeric(host))]
+        named = False
     except ValueError:
-        return None
-    if address.is_loopback or address.is_link_local or address.is_unspecified:
-        return host
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        mapped = address.ipv4_mapped
-        if mapped.is_loopback or mapped.is_link_local or mapped.is_unspecified:
-            return host
+        addresses, named = _resolved(host), True
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if address.is_loopback or address.is_link_local or address.is_unspecified:
+            return f"{host} ({address})" if named else host
     return None
+
+
+def _resolved(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses `host` resolves to on this machine, as the engine beside it will resolve it; none when it does not
+    resolve (the build then fails on its own). Resolved once: a name that changes its answer in between is not seen."""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    addresses = []
+    for *_, sockaddr in found:
+        try:
+            addresses.append(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
+        except ValueError:
+            continue
+    return addresses
 
 
 def _numeric(host: str) -> str:

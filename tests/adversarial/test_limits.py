@@ -12,12 +12,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from graders.build_policy import MAX_INSTRUCTIONS, refusal
 from graders.cli import main
 from graders.cli_limits import LIMIT_OPTIONS, limits_from
-from graders.limits import parse_size
-from graders.dockerfile import parse
-from graders.limits import Limits
+from graders.limits import Limits, parse_size
 from graders.probe import probe
 from graders.session import DockerSessions
 from graders.submission import Submission
@@ -71,44 +68,6 @@ def test_the_options_reach_the_sessions(monkeypatch, tmp_path):
     assert seen["limits"] == Limits(mem_limit="1g", nano_cpus=500_000_000, pids_limit=100, build_memory="768m",
                                     build_disk=300 * MIB, context_bytes=10 * MIB, image_bytes=1024 * MIB,
                                     log_bytes=MIB, response_bytes=8 * 1024)
-
-
-# -- what the harness refuses to build ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("dockerfile, fragment", [
-    ("FROM x\nRUN --security=insecure id\n", "`RUN --security=insecure`"),
-    ("FROM x\nRUN --network=host id\n", "`RUN --network=host`"),
-    ("FROM x\nRUN --network=\"host\" id\n", "`RUN --network=host`"),
-    ("FROM x\nARG NET=host\nRUN --network=$NET id\n", "`RUN --network=host`"),
-    ("FROM x\nRUN --mount=type=cache,target=/c --security=insecure id\n", "`RUN --security=insecure`"),
-    ("FROM x\nONBUILD RUN --network=host id\n", "`RUN --network=host`"),
-    ("# syntax=example.com/frontend:1\nFROM x\n", "custom BuildKit frontend"),
-    ("# syntax = docker/dockerfile:1-labs-evil@sha256:00\nFROM x\n", "custom BuildKit frontend"),
-    ("FROM x\nADD http://127.0.0.1:9/ /x\n", "fetches from 127.0.0.1"),
-    ("FROM x\nADD http://localhost/x /x\n", "fetches from localhost"),
-    ("FROM x\nADD http://[::1]:2375/info /x\n", "fetches from ::1"),
-    ("FROM x\nADD http://2130706433/ /x\n", "fetches from 2130706433"),
-    ("FROM x\nADD http://169.254.169.254/latest/meta-data/ /x\n", "fetches from 169.254.169.254"),
-    ("FROM x\nADD [\"http://0.0.0.0:2375/\", \"/x\"]\n", "fetches from 0.0.0.0"),
-    ("FROM x\n" + "RUN :\n" * (MAX_INSTRUCTIONS + 1), f"{MAX_INSTRUCTIONS + 2:,} instructions"),
-])
-def test_refused(dockerfile, fragment):
-    found = refusal(parse(dockerfile))
-    assert found is not None and fragment in found.message and "not built" in found.message
-
-
-@pytest.mark.parametrize("dockerfile", [
-    "FROM x\nRUN --mount=type=cache,target=/root/.cache pip install x\n",
-    "FROM x\nRUN --network=none id\n",
-    "# syntax=docker/dockerfile:1\nFROM x\nRUN <<EOF\necho hi\nEOF\n",
-    "# syntax=docker.io/docker/dockerfile:1.4\nFROM x\n",
-    "FROM x\nADD https://example.com/archive.tar.gz /x\n",
-    "FROM x\nCOPY . /server\n",
-    "FROM x\nRUN echo --security=insecure --network=host\n",
-])
-def test_allowed(dockerfile):
-    assert refusal(parse(dockerfile)) is None
 
 
 # -- the probe: a server that drips its answer ----------------------------------------------------------------------
