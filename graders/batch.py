@@ -2,8 +2,9 @@
 
 A run folder holds `results/<submission>/<task>.json`, one file per submission and task, each written atomically
 when that task is graded: a crash or `kill -9` loses only the tasks in flight, and `--resume` grades only what
-the folder lacks, and what it holds with an `error` check (the machine's failure, not the student's). The reports (results.json, grades.csv, the dashboard ...) are made from those files at the end,
-and again by `merge` from the folders of several shards.
+the folder lacks, or holds with an `error` check (the machine's failure, not the student's). The reports
+(results.json, grades.csv, the dashboard ...) are made from those files at the end, and again by `merge` from the
+folders of several shards.
 """
 
 from __future__ import annotations

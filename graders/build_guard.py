@@ -264,8 +264,8 @@ class BuildCgroup:
         if version == "1":
             return "1" if os.access(CGROUPS / "pids", os.W_OK) else None
         try:
-            return "2" if "pids" in (CGROUPS / "cgroup.controllers").read_text().split() and os.access(CGROUPS, os.W_OK) \
-                else None
+            controllers = (CGROUPS / "cgroup.controllers").read_text().split()
+            return "2" if "pids" in controllers and os.access(CGROUPS, os.W_OK) else None
         except OSError:
             return None
 

@@ -28,8 +28,8 @@ from .dockerfile.model import split_flags
 from .dockerfile.shell import expand
 
 MAX_INSTRUCTIONS = 1000
-_OFFICIAL_FRONTEND = re.compile(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$",
-                                re.IGNORECASE)
+_OFFICIAL_FRONTEND = re.compile(
+    r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$", re.IGNORECASE)
 _FLAG = re.compile(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 

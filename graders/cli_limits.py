@@ -9,19 +9,25 @@ from typing import Any, Callable
 
 import click
 
-from .limits import Limits, docker_size, parse_size
+from .limits import MIB, Limits, docker_size, format_size, parse_size
+
+DOCKER_MEMORY_MINIMUM = 6 * MIB  # the engine refuses less
 
 
 class Size(click.ParamType):
     name = "SIZE"
 
+    def __init__(self, minimum: int = 1) -> None:
+        self.minimum = minimum
+
     def convert(self, value: Any, param, ctx) -> int:
-        if isinstance(value, int):
-            return value
         try:
-            return parse_size(value)
+            size = value if isinstance(value, int) else parse_size(value)
         except ValueError as problem:
             self.fail(str(problem), param, ctx)
+        if size < self.minimum:
+            self.fail(f"{value} is too small: at least {format_size(self.minimum)}", param, ctx)
+        return size
 
 
 DEFAULT = Limits()
@@ -36,13 +42,16 @@ LIMIT_OPTIONS: list[tuple[str, str, Any, Any, str]] = [
     ("--build-timeout", "build_timeout", click.FloatRange(min=1), 900.0, "Seconds for one build."),
     ("--build-disk", "build_disk", Size(), _size_default(DEFAULT.build_disk),
      "Disk one build may write (its steps and their layers)."),
-    ("--build-memory", "build_memory", Size(), _size_default(DEFAULT.build_memory), "Memory of each RUN step of a build."),
+    ("--build-memory", "build_memory", Size(DOCKER_MEMORY_MINIMUM), _size_default(DEFAULT.build_memory),
+     "Memory of each RUN step of a build."),
     ("--context-size", "context_bytes", Size(), _size_default(DEFAULT.context_bytes),
      "Largest build context (the submission's app and files)."),
     ("--image-size", "image_bytes", Size(), _size_default(DEFAULT.image_bytes), "Largest image a build may make."),
     ("--run-timeout", "run_timeout", click.FloatRange(min=1), 60.0, "Seconds for one container to answer."),
-    ("--memory", "mem_limit", Size(), _size_default(DEFAULT.mem_limit), "Memory of each container."),
-    ("--cpus", "cpus", click.FloatRange(min=0.01), DEFAULT.nano_cpus / 1e9, "CPUs of each container and each build step."),
+    ("--memory", "mem_limit", Size(DOCKER_MEMORY_MINIMUM), _size_default(DEFAULT.mem_limit),
+     "Memory of each container."),
+    ("--cpus", "cpus", click.FloatRange(min=0.01), DEFAULT.nano_cpus / 1e9,
+     "CPUs of each container and each build step."),
     ("--pids", "pids_limit", click.IntRange(min=8), DEFAULT.pids_limit,
      "Processes of each container and each build step."),
     ("--log-bytes", "log_bytes", Size(), _size_default(DEFAULT.log_bytes),

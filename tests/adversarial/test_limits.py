@@ -50,6 +50,8 @@ def test_sizes_and_a_bad_size():
         [4 * 1024**3, 256 * MIB, 200 * MIB, 64 * 1024, 1024, int(1.5 * 1024**3)]
     result = CliRunner().invoke(main, ["grade", str(ROOT / "submissions" / "model-solution"), "--build-disk", "lots"])
     assert result.exit_code == 2 and "a size is a number" in result.output
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "submissions" / "model-solution"), "--memory", "1k"])
+    assert result.exit_code == 2 and "1k is too small: at least 6 MiB" in result.output
 
 
 def test_the_options_reach_the_sessions(monkeypatch, tmp_path):
