@@ -102,6 +102,16 @@ class Dockerfile:
                 return tuple(reversed(chain))
             chain.append(parent)
 
+    @property
+    def image(self) -> Stage:
+        """The lineage as one stage: every instruction that builds the image, the ancestor stages' RUNs included."""
+        lineage = self.lineage
+        if len(lineage) <= 1:
+            return self.final
+        final = self.final
+        return Stage(final.index, lineage[0].base, final.name, final.line,
+                     tuple(instruction for stage in lineage for instruction in stage.instructions))
+
     def inherited(self, keyword: str) -> list[Instruction]:
         """The instructions of `keyword` that shape the final image, in file order."""
         return [instruction for stage in self.lineage for instruction in stage.all(keyword)]

@@ -92,12 +92,13 @@ def test_passes(dockerfile):
          "named `*`, finds none and removes nothing", {}),
         (f"FROM x\nRUN {INSTALL} && rm -rf '/var/lib/apt/lists/*'\n", 2, "quotes the `*`", {}),
         (f"FROM x\nRUN {INSTALL} && rm -rf /var/lib/apt/lists/\\*\n", 2, "quotes the `*`", {}),
+        (f"FROM x AS base\nRUN {INSTALL}\nFROM base\nCMD [\"uvicorn\"]\n", 2, "never removed after", {}),
     ],
     ids=["missing", "later-run", "update-in-earlier-run", "before-update-DL3009-differs",
          "between-update-and-install-DL3009-differs", "new-update-after-removal", "apt-DL3009-differs",
          "install-only-DL3009-differs", "not-recursive", "other-path", "clean-is-not-removal", "required-without-apt",
          "not-required-with-apt", "final-stage-only", "other-cache-mount", "quoted-glob", "single-quoted-glob",
-         "escaped-glob"],
+         "escaped-glob", "in-the-stage-the-image-is-built-on"],
 )
 def test_fails(dockerfile, line, says, parameters):
     assert_fails(check, dockerfile, line=line, says=says, **parameters)

@@ -37,9 +37,10 @@ def test_passes(dockerfile):
         ("FROM x\nRUN PIP_NO_CACHE_DIR=1 pip download a && pip install b\n", 2, "`pip install b`"),
         ("FROM x\nENV PIP_NO_CACHE_DIR=1\nFROM y\nRUN pip install fastapi\n", 4, "`pip install fastapi`"),
         ('FROM x\nRUN ["pip", "install", "poetry"]\n', 2, "`pip install poetry`"),
+        ("FROM x AS base\nRUN pip install poetry\nFROM base\nCMD [\"uvicorn\"]\n", 2, "`pip install poetry`"),
     ],
     ids=["no-flag", "second-command", "second-run", "empty-env", "assignment-on-other-command", "env-of-other-stage",
-         "exec-form"],
+         "exec-form", "in-the-stage-the-image-is-built-on"],
 )
 def test_fails(dockerfile, line, says):
     assert_fails(check, dockerfile, line=line, says=says)

@@ -127,3 +127,11 @@ def test_env_is_inherited_from_the_parent_stage_and_lineage_follows_it():
     assert dockerfile.final.runs[0].variables["PIP_NO_CACHE_DIR"] == "1"
     assert [stage.index for stage in dockerfile.lineage] == [0, 2]
     assert [i.line for i in dockerfile.inherited("ENV")] == [2]
+
+
+def test_the_image_stage_holds_the_lineages_instructions():
+    dockerfile = parse("FROM python AS base\nRUN a\nFROM other AS unrelated\nRUN b\nFROM base\nRUN c\n")
+    assert [run.line for run in dockerfile.image.runs] == [2, 6]
+    assert dockerfile.image.base == "python" and dockerfile.image.line == dockerfile.final.line == 5
+    single = parse("FROM x\nRUN a\n")
+    assert single.image is single.final

@@ -2,7 +2,7 @@
 
 An install step is an apt update or install (`apt-get`, `apt` or `aptitude`), a `pip install` (`pip`, `pip3`,
 `python3 -m pip`) or a `poetry install`. Commands inside `sh -c "..."` and heredoc scripts count. Checks pass
-`context.dockerfile.final`, the stage that becomes the image.
+`context.dockerfile.image`: the stage that becomes the image, with the stages it is built on.
 """
 
 import difflib

@@ -50,7 +50,7 @@ def _mounts_lists(run) -> bool:
     reads_run_commands=True,
 )
 def check(context, *, required: bool = True):
-    commands = list(context.dockerfile.final.commands())  # (RUN, command) in the order they run
+    commands = list(context.dockerfile.image.commands())  # (RUN, command) in the order they run
     actions = {i: call.action for i, (_run, command) in enumerate(commands)
                if (call := apt_call(command)) and call.action in APT_STEPS}
     if not actions:

@@ -29,7 +29,7 @@ def _adds(command, ppa):
 )
 def check(context, *, ppa: str = "ppa:deadsnakes/ppa", python_package: str = "python3.8"):
     # One flat list: the order of commands across RUNs and within a RUN is the order in which they run.
-    commands = [command for _run, command in context.dockerfile.final.commands()]
+    commands = [command for _run, command in context.dockerfile.image.commands()]
 
     def first(predicate, after=-1):
         return next((index for index, command in enumerate(commands) if index > after and predicate(command)), None)

@@ -7,7 +7,7 @@ from ..base import failed, passed, static_check
     hint="Add `EXPOSE 8000` so that readers (and `docker run -P`) know the port uvicorn listens on.",
 )
 def check(context, *, port: int = 8000):
-    exposes = context.dockerfile.final.all("EXPOSE")
+    exposes = context.dockerfile.image.all("EXPOSE")
     for instruction in exposes:
         for word in instruction.value.split():
             number, _, protocol = word.partition("/")

@@ -10,7 +10,7 @@ from ._installs import apt_calls, quote
     reads_run_commands=True,
 )
 def check(context):
-    installs = [call for _run, call in apt_calls(context.dockerfile.final) if call.action == "install"]
+    installs = [call for _run, call in apt_calls(context.dockerfile.image) if call.action == "install"]
     offenders = [call for call in installs if call.installs_recommends]
     if not offenders:
         return passed(line=installs[0].command.line if installs else None)

@@ -22,7 +22,7 @@ def check(
     apt_packages: tuple[str, ...] = ("python3.8", "python3-pip"),
     app_packages: tuple[str, ...] = ("fastapi", "sqlalchemy", "alembic", "uvicorn"),
 ):
-    stage = context.dockerfile.final
+    stage = context.dockerfile.image
     app = {canonicalize_name(package) for package in app_packages}
     findings: list[tuple[int, str]] = []
     for _run, command in stage.commands():

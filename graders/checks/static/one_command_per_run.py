@@ -10,7 +10,7 @@ from ._installs import quote
     reads_run_commands=True,
 )
 def check(context):
-    offenders = [run for run in context.dockerfile.final.runs if run.script.statements != 1]
+    offenders = [run for run in context.dockerfile.image.runs if run.script.statements != 1]
     if not offenders:
         return passed()
     first, count = offenders[0], offenders[0].script.statements

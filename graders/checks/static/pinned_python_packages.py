@@ -16,7 +16,7 @@ def check(
                                      "uvicorn[standard]==0.17.6"),
 ):
     pins = [Pin.parse(text) for text in requirements]
-    installs = pip_installs(context.dockerfile.final)
+    installs = pip_installs(context.dockerfile.image)
     if not installs:
         return failed(f"no `pip install` in the final stage; add `pip install {' '.join(p.shell_word for p in pins)}`")
     named = []

@@ -9,7 +9,7 @@ from ._python_packages import pip_installs
     reads_run_commands=True,
 )
 def check(context):
-    installs = pip_installs(context.dockerfile.final)
+    installs = pip_installs(context.dockerfile.image)
     cached = [call.command for run, call in installs if not call.disables_cache(run.variables)]
     if cached:
         found = ", ".join(f"line {command.line}: `{command.text}`" for command in cached)

@@ -17,7 +17,7 @@ def check(context):
     poetry_pip = None  # (position, its RUN, the pip call)
     other_installer: Command | None = None
     poetry_installs = []  # (position, the poetry call)
-    for position, (run, command) in enumerate(context.dockerfile.final.commands()):
+    for position, (run, command) in enumerate(context.dockerfile.image.commands()):
         pip, poetry = pip_call(command), poetry_call(command)
         if poetry_pip is None and pip and pip.action == "install":
             if any(named.name == "poetry" for named in named_requirements(context, pip)[0]):

@@ -10,4 +10,4 @@ from ._installs import package_installed
     reads_run_commands=True,
 )
 def check(context, *, package: str = "python3.8"):
-    return package_installed(context.dockerfile.final, package)
+    return package_installed(context.dockerfile.image, package)

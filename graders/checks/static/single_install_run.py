@@ -10,7 +10,7 @@ from ._installs import install_runs
     reads_run_commands=True,
 )
 def check(context):
-    runs = install_runs(context.dockerfile.final)
+    runs = install_runs(context.dockerfile.image)
     if not runs:
         return failed(
             "no RUN installs anything (no apt-get update/install, pip install or poetry install in the final stage); "
