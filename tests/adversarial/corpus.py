@@ -106,12 +106,13 @@ def make_corpus(root: Path, local_engine: bool = True) -> dict[str, Case]:
         ("builds", "passed", ("built graders/good-task3-2:",)),
         ("serves-hello-world", "passed", ("answered 200",)),
     ], 30, fixture_dockerfile())
+    # the bombs' shells `exec` their sleep: a shell that forks it could itself be refused, and exit at once
     bomb_stopped = ("tried to run more than its limit of 64 processes", "a fork bomb?") if local_engine \
         else (f"did not finish within {BUILD_TIMEOUT:g} s",)
     case("fork-bomb-build", "a fork bomb in a RUN", [
         ("builds", "failed", ("RUN exec 2>/dev/null; bomb()", *bomb_stopped)), blocked,
     ], 10 if local_engine else BUILD_TIMEOUT + 20,
-        fixture_dockerfile("RUN exec 2>/dev/null; bomb() { bomb | bomb & }; bomb; sleep 100000"))
+        fixture_dockerfile("RUN exec 2>/dev/null; bomb() { bomb | bomb & }; bomb; exec sleep 100000"))
     case("sleep-forever", "`RUN sleep 100000`", [
         ("builds", "failed", ("RUN sleep 100000: still running", f"did not finish within {BUILD_TIMEOUT:g} s")),
         blocked,
@@ -128,7 +129,7 @@ def make_corpus(root: Path, local_engine: bool = True) -> dict[str, Case]:
         ("builds", "passed", ()),
         ("serves-hello-world", "failed", (f"no answer on port 8000 within {RUN_TIMEOUT:g} s",
                                           *(("refused at its limit of 64: a fork bomb?",) if local_engine else ()))),
-    ], RUN_TIMEOUT + 40, _entrypoint("bomb() { bomb | bomb & }; bomb 2>/dev/null; sleep 100000"))
+    ], RUN_TIMEOUT + 40, _entrypoint("bomb() { bomb | bomb & }; bomb 2>/dev/null; exec sleep 100000"))
     case("log-flood-container", "a container that writes logs without end", [
         ("builds", "passed", ()),
         ("serves-hello-world", "failed", (f"no answer on port 8000 within {RUN_TIMEOUT:g} s", "last log lines",
