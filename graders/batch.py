@@ -2,9 +2,9 @@
 
 A run folder holds `results/<submission>/<task>.json`, one file per submission and task, each written atomically
 when that task is graded: a crash or `kill -9` loses only the tasks in flight, and `--resume` grades only what
-the folder lacks, or holds with an `error` check (the machine's failure, not the student's). The reports
-(results.json, grades.csv, the dashboard ...) are made from those files at the end, and again by `merge` from the
-folders of several shards.
+the folder lacks, or holds with an `error` check (the machine's failure, not the student's) that grading again
+could mend. The reports (results.json, grades.csv, the dashboard ...) are made from those files at the end, and
+again by `merge` from the folders of several shards.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .checks.base import Status
 from .files import write_atomically
 from .grading import GradingOptions, LocatedTask, grade_checks, lint_all, locate
 from .results import Advisory, SubmissionResult, TaskResult
@@ -83,16 +84,20 @@ class RunFolder:
 
     def done(self, submission_id: str, task_id: str) -> bool:
         """Saved, and graded to the end: a result with an `error` check (the engine stopped, the disk filled)
-        is not done, and `--resume` grades it again."""
+        is not done, and `--resume` grades it again; unless every such error is `settled`, one this machine would
+        give again (a build on an offline stand-in)."""
         path = self.task_file(submission_id, task_id)
         try:
-            checks = json.loads(path.read_text(encoding="utf-8"))["task"].get("checks") or ()
+            document = json.loads(path.read_text(encoding="utf-8"))
+            checks = document["task"].get("checks") or ()
+            errors = {check.get("id") for check in checks if isinstance(check, dict) and check.get("status") == "error"}
+            return errors <= set(document.get("settled") or ())
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return False
-        return not any(isinstance(check, dict) and check.get("status") == "error" for check in checks)
 
     def save(self, submission_id: str, result: TaskResult) -> None:
-        document = {"submission": submission_id, "task": result.to_dict()}
+        settled = [check.id for check in result.checks if check.status is Status.ERROR and check.settled]
+        document = {"submission": submission_id, "settled": settled, "task": result.to_dict()}
         with self._lock:
             if not self._frozen:
                 write_atomically(self.task_file(submission_id, result.task), json.dumps(document, ensure_ascii=False))

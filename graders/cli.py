@@ -39,7 +39,7 @@ def main() -> None:
 @click.option("--registry", metavar="HOST/PROJECT/REPOSITORY", help="Check that each image was pushed there.")
 @click.option("--out", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The run folder for results and reports [default: reports/<run>].")
-@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks, or holds with an error.")
+@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks, or holds with an error that grading again could mend.")
 @click.option("--shard", metavar="K/N", help="Grade the K-th of N deterministic parts of the class.")
 @click.option("--docker-host", "docker_hosts", multiple=True, metavar="URL",
               help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from .checks.base import Blocked, HarnessError, Kind, Status, Verdict, error, failed, skipped
+from .checks.base import Blocked, HarnessError, Inconclusive, Kind, Status, Verdict, error, failed, skipped
 from .checks.context import StaticContext
 from .dockerfile import parse
 from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
@@ -161,6 +161,8 @@ def _run(spec: CheckSpec, context) -> Verdict:
         return spec.check(context, **spec.parameters)
     except Blocked as blocked:
         return failed(str(blocked))
+    except Inconclusive as problem:
+        return error(str(problem), settled=True)
     except HarnessError as problem:
         return error(str(problem))
     except Exception as problem:  # a bug of the harness must not cost the student the rest of the grading
@@ -171,5 +173,6 @@ def _run(spec: CheckSpec, context) -> Verdict:
 def _result(spec: CheckSpec, verdict: Verdict) -> CheckResult:
     points = spec.points if verdict.status is Status.PASSED else 0
     return CheckResult(
-        spec.id, verdict.status, points, spec.points, spec.check.title, verdict.line, verdict.message, spec.check.hint
+        spec.id, verdict.status, points, spec.points, spec.check.title, verdict.line, verdict.message, spec.check.hint,
+        verdict.settled,
     )

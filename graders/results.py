@@ -20,6 +20,7 @@ class CheckResult:
     line: int | None = None
     message: str = ""
     hint: str = ""
+    settled: bool = field(default=False, compare=False)  # an error this machine would repeat; not in the JSON
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -21,7 +21,7 @@ from typing import Callable
 from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
 from .build_policy import Refusal, refusal
-from .checks.base import Blocked, HarnessError
+from .checks.base import Blocked, HarnessError, Inconclusive
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
 from .dockerfile import parse
 from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
@@ -303,7 +303,8 @@ class DockerSession:
         if isinstance(self._build_problem, EngineUnavailable):  # one sentence, worth repeating on every check
             raise self._build_problem
         if self._build_problem is not None:  # a build log: told once, to the check that asked first (`builds`)
-            raise HarnessError("blocked: the build ended in an error (see `builds`)") from self._build_problem
+            kind = Inconclusive if isinstance(self._build_problem, Inconclusive) else HarnessError
+            raise kind("blocked: the build ended in an error (see `builds`)") from self._build_problem
         if self._build is None:
             try:
                 self._build = self._do_build()
@@ -334,7 +335,7 @@ class DockerSession:
         missing = self._bases_not_pulled_offline()
         if missing:
             context.close()
-            raise HarnessError(
+            raise Inconclusive(
                 f"the base image {', '.join(f'`{base}`' for base in missing)} is not on this machine, which grades on "
                 "offline stand-ins of the exercise's base images because it cannot reach Docker Hub: it does not try "
                 "to pull it. Grade where Docker Hub is reachable."
@@ -373,7 +374,7 @@ class DockerSession:
                                              context.notes, extra_steps)
             standin = self._unfaithful_standin_base()
             if standin:
-                raise HarnessError(
+                raise Inconclusive(
                     f"the build failed on the offline stand-in for {standin} (Debian, not Ubuntu: no Launchpad PPA, "
                     f"other packages), so the failure says nothing sure about the Dockerfile; grade where {standin} "
                     f"can be pulled. {message}"

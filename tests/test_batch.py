@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from graders.batch import RunFolder, Shard, folder_name, run_batch
+from graders.checks.base import Status
 from graders.grading import GradingOptions
+from graders.results import CheckResult, TaskResult
 from graders.rubric import load_rubric
 from graders.submission import Submission
 
@@ -101,6 +103,20 @@ def _start_then_stop_midway(classroom: Path, run_dir: Path, how: signal.Signals)
     process.send_signal(how)
     stdout, stderr = process.communicate(timeout=60)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+@pytest.mark.parametrize(("checks", "done"), [
+    ((CheckResult("builds", Status.PASSED, 1, 1),), True),
+    ((CheckResult("builds", Status.ERROR, 0, 1, message="no Docker engine answers"),), False),
+    ((CheckResult("builds", Status.ERROR, 0, 1, message="failed on the offline stand-in", settled=True),
+      CheckResult("image-config", Status.ERROR, 0, 1, message="blocked", settled=True)), True),
+    ((CheckResult("builds", Status.ERROR, 0, 1, settled=True), CheckResult("pushed", Status.ERROR, 0, 1)), False),
+], ids=["passed", "engine-gone", "settled-on-this-machine", "one-error-not-settled"])
+def test_resume_grades_again_only_the_errors_grading_again_could_mend(tmp_path, checks, done):
+    folder = RunFolder(tmp_path / "run")
+    folder.save("alice", TaskResult("task3-2", "graded", "dockerfile-task-3-2", checks))
+    assert folder.done("alice", "task3-2") is done
+    assert [c.id for c in folder.load()["alice"]["task3-2"].checks] == [c.id for c in checks]
 
 
 def test_kill_9_then_resume_gives_the_same_reports(tmp_path):

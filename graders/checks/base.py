@@ -20,6 +20,7 @@ class Verdict:
     status: Status
     message: str = ""
     line: int | None = None
+    settled: bool = False  # an error this machine would give again (see Inconclusive): --resume leaves it
 
 
 def passed(message: str = "", line: int | None = None) -> Verdict:
@@ -34,8 +35,8 @@ def skipped(reason: str) -> Verdict:
     return Verdict(Status.SKIPPED, reason)
 
 
-def error(message: str) -> Verdict:
-    return Verdict(Status.ERROR, message)
+def error(message: str, *, settled: bool = False) -> Verdict:
+    return Verdict(Status.ERROR, message, settled=settled)
 
 
 class Blocked(Exception):
@@ -48,6 +49,11 @@ class Blocked(Exception):
 
 class HarnessError(Exception):
     """The harness or the machine failed, not the student: reported as status `error`."""
+
+
+class Inconclusive(HarnessError):
+    """This machine cannot grade it at all (a build that failed on an offline stand-in base image, a base image an
+    offline machine does not pull): an `error` that grading again here would repeat, so `--resume` leaves it."""
 
 
 class Kind(str, enum.Enum):

@@ -196,6 +196,7 @@ def test_failure_on_the_ubuntu_stand_in_is_the_machines(sessions, make_submissio
     assert_result(results["builds"], "error", "the build failed on the offline stand-in for ubuntu:20.04",
                   "Step 2/2 : RUN add-apt-repository")
     assert_result(results["serves-hello-world"], "error", "blocked: the build ended in an error (see `builds`)")
+    assert results["builds"].settled and results["serves-hello-world"].settled, "--resume would only repeat them"
 
 
 def test_container_that_cannot_start(sessions, make_submission):
@@ -225,4 +226,5 @@ def test_offline_machine_never_pulls_a_missing_base_image(make_submission):
         sessions.close()
     assert_result(result["builds"], "error", "`graders-no-such-image:1` is not on this machine", "does not try")
     assert_result(result["image-config"], "error", "blocked: the build ended in an error (see `builds`)")
+    assert result["builds"].settled and result["image-config"].settled, "--resume would only repeat them"
     assert result["_seconds"] < 10

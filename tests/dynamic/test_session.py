@@ -65,6 +65,7 @@ def test_no_engine_is_an_error_with_one_clear_sentence(tmp_path, make_submission
     for check_id in ("builds", "image-config", "serves-hello-world", "python-version", "runs-as-non-root"):
         assert_result(results[check_id], "error", f"no Docker engine answers at unix://{tmp_path}/no-docker.sock: "
                       "start one (`make docker-engine` or `sudo dockerd &`), or grade with --static-only")
+        assert not results[check_id].settled, "once an engine answers, --resume grades it again"
     assert_result(results["pushed"], "skipped", "no registry configured")
     assert results["_seconds"] < 5
 
