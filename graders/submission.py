@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +55,19 @@ def read_text_file(path: Path, limit: int = MAX_DOCKERFILE_BYTES, kind: str = "D
     if path.is_dir():
         raise UnreadableFile(f"`{name}` is a directory; it should be a text file")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the grading
     except OSError as problem:
         raise UnreadableFile(f"`{name}` cannot be read: {problem.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            kind_of = "a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+            raise UnreadableFile(f"`{name}` is {kind_of}; it should be a text file")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as problem:
+            raise UnreadableFile(f"`{name}` cannot be read: {problem.strerror}") from None
     if len(data) > limit:
         raise UnreadableFile(
             f"`{name}` is larger than {limit // 1024} KiB, far more than a {kind} of this exercise needs"

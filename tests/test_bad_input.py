@@ -1,6 +1,7 @@
 """Bad input gets a clear verdict, never a traceback, and never takes the other submissions down."""
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -32,6 +33,9 @@ def bad_class(tmp_path):
         (folder / "dockerfile-task-2").write_text(GOOD_EXPOSE)
     (tmp_path / "directory" / "dockerfile-task-1").mkdir(parents=True)
     (tmp_path / "directory" / "dockerfile-task-2").write_text(GOOD_EXPOSE)
+    (tmp_path / "named-pipe").mkdir()
+    os.mkfifo(tmp_path / "named-pipe" / "dockerfile-task-1")  # opened as a plain file, it would block for ever
+    (tmp_path / "named-pipe" / "dockerfile-task-2").write_text(GOOD_EXPOSE)
     odd = tmp_path / "Ünïcode name with spaces & $(rm -rf)"
     odd.mkdir()
     (odd / "DOCKERFILE-TASK-2").write_text(GOOD_EXPOSE)
@@ -58,6 +62,7 @@ def checks(task):
         ("latin1", "not UTF-8"),
         ("huge", "larger than 1024 KiB"),
         ("directory", "is a directory"),
+        ("named-pipe", "is a named pipe; it should be a text file"),
     ],
 )
 def test_unreadable_dockerfiles_fail_every_check_with_the_reason(results, submission, says):
@@ -109,7 +114,7 @@ def test_cli_survives_the_whole_class_and_writes_json(tmp_path):
     assert "Traceback" not in result.output
     document = json.loads(out.read_text())
     assert document["schema"] == "graders.results/1"
-    assert len(document["submissions"]) == 9
+    assert len(document["submissions"]) == len(list(folder.iterdir())) == 10
 
 
 def test_cli_rejects_an_unreadable_path_with_a_message():
