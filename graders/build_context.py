@@ -25,6 +25,7 @@ CANONICAL = ("app", "pyproject.toml", "poetry.lock")
 OVERLAID = ("app", "pyproject.toml", "poetry.lock")
 MAX_CONTEXT_BYTES = Limits.context_bytes  # when the caller gives none (student mode)
 MAX_ENTRIES = 20_000
+MAX_DEPTH = 64  # folders within folders (the copy recurses)
 
 
 class ContextError(Exception):
@@ -116,6 +117,9 @@ class _Copier:
         self.entries += 1
         if self.entries > MAX_ENTRIES:
             raise ContextError(f"{owner} holds more than {MAX_ENTRIES} files to copy into the build context")
+        if len(relative.parts) > MAX_DEPTH:
+            raise ContextError(f"{owner} nests folders more than {MAX_DEPTH} deep (`{'/'.join(relative.parts[:3])}/...`); "
+                               "this exercise's context is a few folders")
         if source.is_symlink():
             real = os.path.realpath(source)
             if not Path(real).is_relative_to(root):

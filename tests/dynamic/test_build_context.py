@@ -115,6 +115,13 @@ def test_too_large(canonical, submission, monkeypatch):
         batch_context(submission, submission / "dockerfile-task-1", canonical)
 
 
+def test_folders_nested_without_end(canonical, submission):
+    """The copy recurses: past MAX_DEPTH it refuses (1,000 levels would overflow Python's stack)."""
+    (submission / "app" / Path(*["d"] * 100)).mkdir(parents=True)
+    with pytest.raises(ContextError, match=r"nests folders more than 64 deep \(`app/d/d/\.\.\.`\)"):
+        batch_context(submission, submission / "dockerfile-task-1", canonical)
+
+
 def test_modes_are_kept(canonical, submission):
     (submission / "app").mkdir()
     (submission / "app" / "run.sh").write_text("#!/bin/sh\n")
