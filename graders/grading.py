@@ -96,6 +96,7 @@ class TaskGrading:
         self._context: StaticContext | None = None
         self._source: str | None = None
         self._unreadable = ""
+        self._crashed = ""
         if item.dockerfile is None:
             wanted = " or ".join(f"`{name}`" for name in item.task.dockerfiles)
             self._unreadable = f"missing: no {wanted} in the submission"
@@ -109,6 +110,9 @@ class TaskGrading:
             self._context = StaticContext(parse(self._source), item.submission)
         except UnreadableFile as problem:
             self._unreadable = str(problem)
+        except Exception as problem:  # a harness bug on one file costs its task's checks an `error`, nothing more
+            log.exception("reading %s crashed", item.dockerfile)
+            self._crashed = f"internal error reading `{item.dockerfile.name}`: {type(problem).__name__}: {problem}"
 
     def __enter__(self) -> TaskGrading:
         return self
@@ -122,6 +126,8 @@ class TaskGrading:
             verdict = skipped("static-only run: the image was not built")
         elif self._unreadable:
             verdict = failed(self._unreadable)
+        elif self._crashed:
+            verdict = error(self._crashed)
         elif not dynamic:
             verdict = _run_static(spec, self._context)
         else:

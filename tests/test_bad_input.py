@@ -25,6 +25,7 @@ def bad_class(tmp_path):
         "unknown-instruction": b"FROM ubuntu:20.04\nFOO bar\nEXPOSE 8000\n",
         "unterminated-json": b'FROM ubuntu:20.04\nENTRYPOINT ["uvicorn"\n',
         "unterminated-quote": b"FROM ubuntu:20.04\nRUN echo 'oops && apt-get install -y python3.8\n",
+        "nested-without-end": b"FROM ubuntu:20.04\nRUN " + b"(" * 5000 + b"true" + b")" * 5000 + b"\n",
     }
     for name, content in cases.items():
         folder = tmp_path / name
@@ -99,6 +100,34 @@ def test_other_tasks_still_graded(results):
         assert checks(submission["task2"])["expose-8000"].status is Status.PASSED
 
 
+def test_a_shell_nested_past_pythons_stack_is_still_graded(results):
+    task1 = results["nested-without-end"]["task1"]
+    assert checks(task1)["base-image"].status is Status.PASSED
+
+
+def test_a_harness_crash_on_one_file_is_an_error_of_its_task_only(tmp_path, monkeypatch):
+    import graders.grading
+
+    folder = bad_class(tmp_path)
+    real_parse = graders.grading.parse
+
+    def parse(text):
+        if "café" in text:
+            raise RuntimeError("a bug")
+        return real_parse(text)
+
+    (folder / "latin1" / "dockerfile-task-1").write_text("FROM ubuntu:20.04\n# café\n")
+    monkeypatch.setattr(graders.grading, "parse", parse)
+    rubric = load_rubric()
+    graded = {r.id: {t.task: t for t in r.tasks} for r in grade(discover([folder], rubric.dockerfile_names),
+                                                                rubric.select(["task1", "task2"]),
+                                                                GradingOptions(static_only=True))}
+    broken = [c for c in graded["latin1"]["task1"].checks if c.status is not Status.SKIPPED]
+    assert broken and all(c.status is Status.ERROR and "internal error reading `dockerfile-task-1`: RuntimeError: a bug"
+                          in c.message for c in broken)
+    assert checks(graded["latin1"]["task2"])["expose-8000"].status is Status.PASSED
+
+
 def test_no_check_errors(results):
     for submission in results.values():
         for task in submission.values():
@@ -114,7 +143,7 @@ def test_cli_survives_the_whole_class_and_writes_json(tmp_path):
     assert "Traceback" not in result.output
     document = json.loads(out.read_text())
     assert document["schema"] == "graders.results/1"
-    assert len(document["submissions"]) == len(list(folder.iterdir())) == 10
+    assert len(document["submissions"]) == len(list(folder.iterdir())) == 11
 
 
 def test_cli_rejects_an_unreadable_path_with_a_message():

@@ -118,15 +118,16 @@ def _parse_cached(text: str) -> _Parsed:
         return _Parsed((), 0)
     try:
         trees = bashlex.parse(text)
+        collector = _Collector(text)
+        for tree in trees:
+            collector.visit(tree)
     except bashlex.errors.ParsingError as error:
         if "matching" in str(error) or "EOF" in str(error):
             raise ShellSyntaxError(_describe_unterminated(str(error))) from None
         return _tokenize(text)
-    except (NotImplementedError, AttributeError, IndexError, TypeError, ValueError, AssertionError):
+    # bashlex and the tree's visit recurse: thousands of nested `(` or `$(` overflow Python's stack
+    except (NotImplementedError, AttributeError, IndexError, TypeError, ValueError, AssertionError, RecursionError):
         return _tokenize(text)
-    collector = _Collector(text)
-    for tree in trees:
-        collector.visit(tree)
     return _Parsed(tuple(collector.commands), collector.statements)
 
 

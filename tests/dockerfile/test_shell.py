@@ -53,3 +53,15 @@ def test_unterminated_quotes_are_reported_not_raised(text):
     parsed = script(text)
     assert parsed.error and "unterminated" in parsed.error
     assert parsed.commands == ()
+
+
+@pytest.mark.parametrize("text", ["(" * 5000 + "true" + ")" * 5000, "$(echo " * 3000 + "x" + ")" * 3000])
+def test_nesting_past_pythons_stack_falls_back_to_the_tokenizer(text):
+    parsed = script(text)
+    assert parsed.error is None and parsed.commands
+
+
+def test_words_keep_their_quotes_as_written():
+    command = script("rm -rf \"/var/lib/apt/lists/*\" '/tmp/*' /x/\\* /y/*").commands[0]
+    assert command.argv[2:] == ("/var/lib/apt/lists/*", "/tmp/*", "/x/*", "/y/*")
+    assert command.written[2:] == ("\"/var/lib/apt/lists/*\"", "'/tmp/*'", "/x/\\*", "/y/*")
