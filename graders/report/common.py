@@ -22,6 +22,20 @@ _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uf
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+_LINE_BREAKS = re.compile("[\t\n]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """Text a terminal shows as it is: control characters written as `\\x1b`, so that a folder name or a Dockerfile
+    cannot move the cursor, clear the screen or ring; with `one_line`, tabs and newlines too."""
+    def escape(match: re.Match) -> str:
+        return match.group(0).encode("unicode_escape").decode("ascii")
+
+    text = _TERMINAL_CONTROL.sub(escape, text)
+    return _LINE_BREAKS.sub(escape, text) if one_line else text
+
+
 def rubric_or_default(rubric: Rubric | None) -> Rubric:
     return rubric if rubric is not None else load_rubric()
 

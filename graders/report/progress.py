@@ -11,6 +11,7 @@ from typing import TextIO
 from ..results import TaskResult
 from ..rubric import TaskSpec
 from ..submission import Submission
+from .common import printable
 
 
 class BatchProgress:
@@ -27,13 +28,13 @@ class BatchProgress:
         with self._lock:
             worker = threading.get_ident()
             if event == "start":
-                self._doing[worker] = (f"{submission.id} {task.id}", time.monotonic())
+                self._doing[worker] = (f"{printable(submission.id, one_line=True)} {task.id}", time.monotonic())
             else:
                 _doing, started = self._doing.pop(worker, ("", None))
                 self.done += 1
                 took = f" ({time.monotonic() - started:.1f} s)" if started is not None else ""
                 if not self.live and result is not None:
-                    self._line(f"[{self.done}/{self.total}] {submission.id} {task.id}: "
+                    self._line(f"[{self.done}/{self.total}] {printable(submission.id, one_line=True)} {task.id}: "
                                f"{result.status} {result.score}/{result.max_score}{took}")
             if self.live:
                 self._redraw()

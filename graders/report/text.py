@@ -6,6 +6,7 @@ import click
 
 from ..checks.base import Status
 from ..results import SubmissionResult, TaskResult
+from .common import printable
 
 MAX_MESSAGE_LINES = 12
 _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status.SKIPPED: ("-", "yellow"),
@@ -18,7 +19,8 @@ def render(submissions: list[SubmissionResult], color: bool = False) -> str:
 
     lines: list[str] = []
     for submission in submissions:
-        lines.append(style(f"{submission.id}  {submission.score}/{submission.max_score}", bold=True))
+        name = printable(submission.id, one_line=True)
+        lines.append(style(f"{name}  {submission.score}/{submission.max_score}", bold=True))
         for task in submission.tasks:
             lines.append(f"  {task.task:<8} {_task_summary(task)}")
             if task.status == "missing":
@@ -28,12 +30,12 @@ def render(submissions: list[SubmissionResult], color: bool = False) -> str:
                     continue
                 mark, colour = _MARKS[check.status]
                 where = f"line {check.line}: " if check.line and f"line {check.line}" not in check.message else ""
-                lines.append(f"    {style(mark, fg=colour)} {check.id}: {where}{_shortened(check.message)}")
+                lines.append(f"    {style(mark, fg=colour)} {check.id}: {where}{_shortened(printable(check.message))}")
                 if check.status is Status.FAILED and check.hint:
                     lines.append(style(f"        hint: {check.hint}", dim=True))
             for advisory in task.advisories:
-                lines.append(style(f"    · {advisory.tool} {advisory.code} line {advisory.line}: {advisory.message}",
-                                   dim=True))
+                lines.append(style(f"    · {advisory.tool} {advisory.code} line {advisory.line}: "
+                                   f"{printable(advisory.message)}", dim=True))
     return "\n".join(lines)
 
 
