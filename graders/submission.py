@@ -23,15 +23,18 @@ class Submission:
     path: Path
 
     def find(self, names: tuple[str, ...]) -> Path | None:
-        """The first of `names` present in the folder, compared case-insensitively."""
+        """The first of `names` present in the folder, compared case-insensitively; of two spellings of one name
+        (`Dockerfile-Task-1` beside `dockerfile-task-1`), the exact one, else the first in sorted order."""
         try:
-            entries = {entry.name.lower(): entry for entry in os.scandir(self.path)}
+            present = sorted(entry.name for entry in os.scandir(self.path))
         except OSError:
             return None
         for name in names:
-            entry = entries.get(name.lower())
-            if entry is not None:
-                return Path(entry.path)
+            if name in present:
+                return self.path / name
+            spelled = next((found for found in present if found.lower() == name.lower()), None)
+            if spelled is not None:
+                return self.path / spelled
         return None
 
     def escapes(self, path: Path) -> str | None:

@@ -149,3 +149,15 @@ def test_cli_survives_the_whole_class_and_writes_json(tmp_path):
 def test_cli_rejects_an_unreadable_path_with_a_message():
     result = CliRunner().invoke(main, ["grade", "/no/such/folder"])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_two_spellings_of_one_dockerfile_name_grade_the_exact_one(tmp_path):
+    from graders.submission import Submission
+
+    (tmp_path / "Dockerfile-Task-1").write_text("FROM other\n")
+    (tmp_path / "dockerfile-task-1").write_text("FROM ubuntu:20.04\n")
+    (tmp_path / "DOCKERFILE-TASK-2").write_text(GOOD_EXPOSE)
+    submission = Submission("twice", tmp_path)
+    assert submission.find(("dockerfile-task-1",)).name == "dockerfile-task-1"
+    assert submission.find(("dockerfile-task-2",)).name == "DOCKERFILE-TASK-2"
+    assert submission.find(("dockerfile-task-3-1",)) is None
