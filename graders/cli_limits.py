@@ -54,6 +54,8 @@ LIMIT_OPTIONS: list[tuple[str, str, Any, Any, str]] = [
      "CPUs of each container and each build step."),
     ("--pids", "pids_limit", click.IntRange(min=8), DEFAULT.pids_limit,
      "Processes of each container and each build step."),
+    ("--container-disk", "container_disk", Size(), _size_default(DEFAULT.container_disk),
+     "Disk each container may write to its own filesystem."),
     ("--log-bytes", "log_bytes", Size(), _size_default(DEFAULT.log_bytes),
      "Log read from (and kept of) one build or container."),
     ("--response-bytes", "response_bytes", Size(), _size_default(DEFAULT.response_bytes),
@@ -100,5 +102,6 @@ def limits_from(values: dict[str, Any]):
         image_bytes=int(values["image_bytes"]),
         log_bytes=int(values["log_bytes"]),
         response_bytes=int(values["response_bytes"]),
+        container_disk=int(values["container_disk"]),
     )
 

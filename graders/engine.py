@@ -170,7 +170,7 @@ class Engine:
         The whole build is bounded by `timeout`: the socket's read timeout always ends at the deadline, and
         closing the connection makes the engine cancel the build and remove its intermediate container.
         With `limits`, each RUN step is confined (memory, CPUs, processes) and the build is stopped when it writes
-        more than its disk budget or prints more than its log budget (see graders.build_guard).
+        more than its disk budget or prints more than its log budget (see graders.guards).
         """
         started = time.monotonic()
         deadline = started + timeout
@@ -179,7 +179,7 @@ class Engine:
         partial = ""
         image_id = None
         problem = None
-        from .build_guard import BuildCgroup, BuildGuard  # it drives this engine: imported once both exist
+        from .guards import BuildCgroup, BuildGuard  # it drives this engine: imported once both exist
 
         guard = BuildGuard(self, limits) if limits is not None else None
         step_line, step_index, total = None, -1, 0  # the last "Step N/M : ..." line, never dropped
@@ -500,6 +500,13 @@ class Engine:
             if response is not None:
                 response.close()
         return entries
+
+    def kill(self, container: str) -> None:
+        """Kill a running container (it stays, stopped, for its state and log); nothing if it no longer runs."""
+        try:
+            self.api.kill(container)
+        except (docker.errors.APIError, requests.exceptions.RequestException):
+            pass
 
     def remove_container(self, container: str) -> bool:
         """Remove a container, running or not, with its anonymous volumes; whether it was removed."""

@@ -1,6 +1,6 @@
 """What one submission may use on the grader's machine, and the sizes those limits are written in.
 
-The engine applies the limits (graders.engine, graders.build_guard), the `grade` command sets them
+The engine applies the limits (graders.engine, graders.guards), the `grade` command sets them
 (graders.cli_limits), and the README's "Safety" section lists the defaults.
 """
 
@@ -18,7 +18,8 @@ class Limits:
     processes; containers `mem_limit` of memory, build steps `build_memory`. A build may write `build_disk` bytes
     (its steps' containers and the layers they commit) and print `log_bytes` of log; its context holds at most
     `context_bytes`, the image it makes at most `image_bytes`. Of a container, the engine keeps and the harness
-    reads at most `log_bytes` of log, and the probe at most `response_bytes` of an answer's body.
+    reads at most `log_bytes` of log, and the probe at most `response_bytes` of an answer's body; a container may
+    write `container_disk` bytes to its own filesystem.
     """
 
     mem_limit: str = "512m"
@@ -30,6 +31,7 @@ class Limits:
     image_bytes: int = 4 * GIB
     log_bytes: int = 16 * MIB
     response_bytes: int = 64 * KIB
+    container_disk: int = 1 * GIB
     disk_interval: float = 0.5  # seconds between two measures of what a build wrote
 
 

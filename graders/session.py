@@ -25,6 +25,7 @@ from .checks.base import Blocked, HarnessError, Inconclusive
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
 from .dockerfile import parse
 from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
+from .guards import ContainerGuard
 from .limits import Limits, format_size
 from .probe import ProbeOutcome, probe
 from .results import ImageInfo
@@ -83,6 +84,7 @@ class ContainerFacts:
     memory_limit: str = Limits.mem_limit
     process_limit: int = Limits.pids_limit
     forks_refused: int | None = None  # new processes refused at its process limit, where that can be read
+    stopped_for: str = ""  # why the grader stopped it (over its disk budget)
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ class DockerSession:
         self._container: str | None = None
         self._container_port: int | None = None
         self._start_error = ""
+        self._guard: ContainerGuard | None = None  # the probe container's disk budget
         self._inspection: str | None = None
         self._probes: dict[tuple, ProbeResult] = {}
         self._images_to_remove: list[str] = []  # batch mode: the tag, then the harness's LABEL steps' images
@@ -283,6 +286,8 @@ class DockerSession:
         """Remove this session's containers (and, in batch mode, its image); safe to call twice."""
         engine = self.owner._engine
         try:
+            if self._guard is not None:
+                self._guard.close()
             if engine is not None:
                 for container in (self._container, self._inspection):
                     if container:
@@ -508,6 +513,9 @@ class DockerSession:
                 engine.start(self._container)
             except ContainerStartFailed as problem:
                 self._start_error = str(problem)
+            else:
+                limits = self.owner.limits
+                self._guard = ContainerGuard(engine, self._container, limits.container_disk, limits.disk_interval)
         return self._container
 
     def probe(self, port: int = 8000, path: str = "/", text: str = "Hello World") -> ProbeResult:
@@ -561,6 +569,7 @@ class DockerSession:
             memory_limit=self.owner.limits.mem_limit,
             process_limit=self.owner.limits.pids_limit,
             forks_refused=engine.forks_refused(container) if running else None,
+            stopped_for=self._guard.exceeded if self._guard is not None else "",
         )
 
     def run_in_image(self, command: list[str], *, user: str | None = None, timeout: float = 30.0) -> ExecResult:

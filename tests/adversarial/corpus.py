@@ -22,7 +22,7 @@ BUILD_TIMEOUT = 20.0
 RUN_TIMEOUT = 10.0
 TEST_LIMITS = Limits(mem_limit="256m", nano_cpus=1_000_000_000, pids_limit=64, build_memory="512m",
                      build_disk=200 * MIB, context_bytes=64 * MIB, image_bytes=2048 * MIB, log_bytes=2 * MIB,
-                     response_bytes=64 * 1024, disk_interval=0.25)
+                     response_bytes=64 * 1024, container_disk=200 * MIB, disk_interval=0.25)
 FOREVER = '["/bin/sh", "-c", "{script}"]'
 
 
@@ -130,6 +130,10 @@ def make_corpus(root: Path, local_engine: bool = True) -> dict[str, Case]:
         ("serves-hello-world", "failed", (f"no answer on port 8000 within {RUN_TIMEOUT:g} s",
                                           *(("refused at its limit of 64: a fork bomb?",) if local_engine else ()))),
     ], RUN_TIMEOUT + 40, _entrypoint("bomb() { bomb | bomb & }; bomb 2>/dev/null; exec sleep 100000"))
+    case("disk-filler-container", "a container writing to disk without end", [
+        ("builds", "passed", ()),
+        ("serves-hello-world", "failed", ("stopped by the grader: it wrote", "over its limit of 200 MiB")),
+    ], RUN_TIMEOUT + 20, _entrypoint("dd if=/dev/zero of=/fill bs=1M 2>/dev/null; sleep 100000"))
     case("log-flood-container", "a container that writes logs without end", [
         ("builds", "passed", ()),
         ("serves-hello-world", "failed", (f"no answer on port 8000 within {RUN_TIMEOUT:g} s", "last log lines",

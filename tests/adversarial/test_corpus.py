@@ -102,8 +102,8 @@ def graded(engine, corpus, tmp_path_factory):
 
 
 CASE_NAMES = ["good", "fork-bomb-build", "sleep-forever", "disk-filler", "log-flood-build", "fork-bomb-container",
-              "log-flood-container", "never-answers", "huge-response", "100k-lines", "binary-garbage",
-              "app-links-to-etc", "links-to-grader", "dockerfile-links-to-grader", "1gb-context", "from-scratch",
+              "disk-filler-container", "log-flood-container", "never-answers", "huge-response", "100k-lines",
+              "binary-garbage", "app-links-to-etc", "links-to-grader", "dockerfile-links-to-grader", "1gb-context", "from-scratch",
               "from-missing-image", "add-unreachable-url", "run-insecure", "run-network-host", "syntax-frontend"]
 
 

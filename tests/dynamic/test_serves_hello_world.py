@@ -87,6 +87,13 @@ def test_a_fork_bomb_is_named():
     assert "fork bomb" not in run(check, session(probe_result("deadline", facts=facts("running")))).message
 
 
+def test_a_container_stopped_by_the_grader_says_why():
+    stopped = dataclasses.replace(facts("exited", 137), stopped_for="stopped by the grader: it wrote 210 MiB to its "
+                                  "own filesystem, over its limit of 200 MiB")
+    assert_verdict(run(check, session(probe_result("exited", facts=stopped))), "failed",
+                   "container state: exited, exit code 137 (stopped by the grader: it wrote 210 MiB")
+
+
 def test_blocked_without_image():
     assert_verdict(run(check, FakeSession(built=None)), "failed", "blocked: builds failed")
 

@@ -28,6 +28,8 @@ def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello Worl
             state += f", exit code {facts.exit_code}"
         if facts.oom_killed:
             state += f" (killed: out of memory, over its {facts.memory_limit} limit)"
+        if facts.stopped_for:
+            state += f" ({facts.stopped_for})"
         if facts.forks_refused:
             state += (f" ({facts.forks_refused} new processes refused at its limit of {facts.process_limit}: "
                       "a fork bomb?)")

@@ -1,6 +1,6 @@
-"""The build's guard: the limits of graders.limits applied to a build of the classic builder, whose API takes no
-process limit and no disk quota (see BuildGuard), and the cgroup that bounds a build's processes from its first
-fork where the harness may make one (see BuildCgroup)."""
+"""The limits of graders.limits that the engine's API does not apply itself: a build of the classic builder takes no
+process limit and no disk quota (BuildGuard, and BuildCgroup that bounds a build's processes from its first fork
+where the harness may make one), and a container has no disk quota on overlay2 over ext4 (ContainerGuard)."""
 
 from __future__ import annotations
 
@@ -184,10 +184,7 @@ class BuildGuard:
         self._killer.start()
 
     def _kill(self, container: str) -> None:
-        try:
-            self.engine.api.kill(container)
-        except (docker.errors.APIError, requests.exceptions.RequestException):
-            pass
+        self.engine.kill(container)
 
     def close(self, failed: bool) -> None:
         """Stop watching; after a failed or stopped build, make sure its step containers are gone and, when it went
@@ -283,3 +280,36 @@ class BuildCgroup:
                         log.warning("could not remove the build's cgroup %s", folder)
                         break
                     time.sleep(0.1)
+
+
+class ContainerGuard:
+    """Holds a running container to its disk budget: what it writes to its own layer (SizeRw), measured every
+    `interval` seconds by a thread for as long as the container lives; over the budget the container is killed and
+    `exceeded` says why (the grader, not the student's program, stopped it)."""
+
+    def __init__(self, engine: Engine, container: str, most: int, interval: float) -> None:
+        self.engine = engine
+        self.container = container
+        self.most = most
+        self.interval = interval
+        self.exceeded = ""
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="graders-container-guard", daemon=True)
+        if most:
+            self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.interval):
+            written = self.engine.container_size(self.container)
+            if written is None:
+                return  # removed
+            if written > self.most:
+                self.exceeded = (f"stopped by the grader: it wrote {format_size(written)} to its own filesystem, over "
+                                 f"its limit of {format_size(self.most)}")
+                self.engine.kill(self.container)
+                return
+
+    def close(self) -> None:
+        self._done.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
