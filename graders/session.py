@@ -24,6 +24,7 @@ from .build_policy import Refusal, refusal
 from .checks.base import Blocked, HarnessError, Inconclusive
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
 from .dockerfile import parse
+from .dockerfile.shell import expand
 from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
 from .guards import ContainerGuard
 from .limits import Limits, format_size
@@ -341,7 +342,7 @@ class DockerSession:
         if missing:
             context.close()
             raise Inconclusive(
-                f"the base image {', '.join(f'`{base}`' for base in missing)} is not on this machine, which grades on "
+                f"the image {', '.join(f'`{base}`' for base in missing)} is not on this machine, which grades on "
                 "offline stand-ins of the exercise's base images because it cannot reach Docker Hub: it does not try "
                 "to pull it. Grade where Docker Hub is reachable."
             )
@@ -452,17 +453,19 @@ class DockerSession:
         return reference if labels.get(STANDIN_LABEL) == reference else None
 
     def _bases_not_pulled_offline(self) -> list[str]:
-        """Base images this machine lacks while it grades on offline stand-ins: it cannot pull them, so it must not
-        try (a pull would only reach for a registry out of reach)."""
+        """Images this machine lacks (FROM a base, COPY --from an image) while it grades on offline stand-ins: it
+        cannot pull them, so it must not try (a pull would only reach for a registry out of reach)."""
         if not self.owner.uses_standins:
             return []
         try:
             stages = parse(read_text_file(self.dockerfile)).stages
         except Exception:
             return []
-        names = {stage.name for stage in stages if stage.name}
-        bases = [stage.base for stage in stages if stage.base and stage.base.lower() not in names | {"scratch"}]
-        return [base for base in dict.fromkeys(bases) if self.engine.inspect_image(base) is None]
+        copied = [expand(flag.split("=", 1)[1], copy.variables) for stage in stages for copy in stage.all("COPY")
+                  for flag in copy.flags if flag.lower().startswith("--from=")]
+        own = {stage.name for stage in stages if stage.name} | {str(stage.index) for stage in stages} | {"scratch"}
+        images = [image for image in [stage.base for stage in stages] + copied if image and image.lower() not in own]
+        return [image for image in dict.fromkeys(images) if self.engine.inspect_image(image) is None]
 
     def _unfaithful_standin_base(self) -> str | None:
         """The Ubuntu image an offline stand-in (Debian) replaces as this Dockerfile's base, if it does: builds

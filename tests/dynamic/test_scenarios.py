@@ -7,7 +7,7 @@ a fake uvicorn (tests/fixtures/dynamic/fake_uvicorn.py): no pip install, so each
 import pytest
 
 from graders.session import DockerSessions
-from tests.dynamic.conftest import ROOT, assert_result, fixture_dockerfile, grade, task_spec
+from tests.dynamic.conftest import BASE, ROOT, assert_result, fixture_dockerfile, grade, task_spec
 
 pytestmark = pytest.mark.docker
 
@@ -228,3 +228,20 @@ def test_offline_machine_never_pulls_a_missing_base_image(make_submission):
     assert_result(result["image-config"], "error", "blocked: the build ended in an error (see `builds`)")
     assert result["builds"].settled and result["image-config"].settled, "--resume would only repeat them"
     assert result["_seconds"] < 10
+
+
+def test_offline_machine_never_pulls_an_image_copied_from(make_submission):
+    """COPY --from an image pulls it as FROM does; COPY --from a stage of the file (by name or index) does not."""
+    sessions = DockerSessions(mode="batch")
+    try:
+        if not sessions.uses_standins:
+            pytest.skip("this engine pulls real base images (no offline stand-ins)")
+        stages = f"FROM {BASE} AS build\nRUN echo hi > /x\nFROM {BASE}\nCOPY --from=build /x /x\nCOPY --from=0 /x /y\n"
+        own = grade(sessions, make_submission("copy-from-stage", stages + "CMD [\"true\"]\n"),
+                    task_spec(checks=("builds",)))
+        missing = grade(sessions, make_submission("copy-from-image", stages + "ARG IMAGE=graders-no-such-image:2\n"
+                                                  "COPY --from=${IMAGE} /x /z\n"), task_spec(checks=("builds",)))
+    finally:
+        sessions.close()
+    assert_result(own["builds"], "passed")
+    assert_result(missing["builds"], "error", "`graders-no-such-image:2` is not on this machine", "does not try")
