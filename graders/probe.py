@@ -97,7 +97,8 @@ def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: 
     (each read within the socket's timeout) cannot hold the probe longer."""
     ends = time.monotonic() + budget
     connection = http.client.HTTPConnection(host, port, timeout=budget)
-    watchdog = threading.Timer(budget + 0.05, _shut, (connection,))
+    fired = threading.Event()
+    watchdog = threading.Timer(budget + 0.05, _shut, (connection, fired))
     watchdog.daemon = True
     watchdog.start()
     try:
@@ -121,12 +122,17 @@ def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: 
         else:
             truncated = True
         return response.status, body, truncated
+    except (OSError, http.client.HTTPException):
+        if fired.is_set():  # the watchdog's shutdown reads as the server closing: it was the budget running out
+            raise socket.timeout(f"no answer within {budget:.3g} s") from None
+        raise
     finally:
         watchdog.cancel()
         connection.close()
 
 
-def _shut(connection: http.client.HTTPConnection) -> None:
+def _shut(connection: http.client.HTTPConnection, fired: threading.Event) -> None:
+    fired.set()
     sock = connection.sock
     if sock is not None:
         try:

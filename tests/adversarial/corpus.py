@@ -121,6 +121,10 @@ def make_corpus(root: Path, local_engine: bool = True) -> dict[str, Case]:
         ("builds", "failed", ("RUN dd if=/dev/zero of=/fill bs=1M failed", "wrote more than its disk budget of 200 MiB",
                               "it was stopped and what it wrote removed")), blocked,
     ], 40, fixture_dockerfile("RUN dd if=/dev/zero of=/fill bs=1M"))
+    case("volume-filler", "a RUN writing without end into a VOLUME (which a layer's size leaves out)", [
+        ("builds", "failed", ("wrote more than its disk budget of 200 MiB",) if local_engine
+         else (f"did not finish within {BUILD_TIMEOUT:g} s",)), blocked,
+    ], 40, fixture_dockerfile("VOLUME /data\nRUN dd if=/dev/zero of=/data/fill bs=1M"))
     case("log-flood-build", "a RUN printing without end", [
         ("builds", "failed", ("Step 6/9 : RUN yes 'a build log line without end' failed",
                               "printed more than 2 MiB of log")), blocked,
@@ -134,6 +138,12 @@ def make_corpus(root: Path, local_engine: bool = True) -> dict[str, Case]:
         ("builds", "passed", ()),
         ("serves-hello-world", "failed", ("stopped by the grader: it wrote", "over its limit of 200 MiB")),
     ], RUN_TIMEOUT + 20, _entrypoint("dd if=/dev/zero of=/fill bs=1M 2>/dev/null; sleep 100000"))
+    case("volume-filler-container", "a container writing to a VOLUME without end", [
+        ("builds", "passed", ()),
+        ("serves-hello-world", "failed", ("stopped by the grader: it wrote", "over its limit of 200 MiB")
+         if local_engine else (f"no answer on port 8000 within {RUN_TIMEOUT:g} s",)),
+    ], RUN_TIMEOUT + 20, fixture_dockerfile("VOLUME /data", entrypoint=FOREVER.format(
+        script="dd if=/dev/zero of=/data/fill bs=1M 2>/dev/null; sleep 100000"), cmd="[]"))
     case("log-flood-container", "a container that writes logs without end", [
         ("builds", "passed", ()),
         ("serves-hello-world", "failed", (f"no answer on port 8000 within {RUN_TIMEOUT:g} s", "last log lines",

@@ -18,6 +18,7 @@ import pytest
 
 from graders.batch import RunFolder, run_batch
 from graders.checks.base import Status
+from graders.engine import engine_time
 from graders.grading import GradingOptions
 from graders.rubric import load_rubric
 from graders.session import RUN_LABEL, DockerSessions
@@ -101,10 +102,11 @@ def graded(engine, corpus, tmp_path_factory):
             "wall": time.monotonic() - wall, "most_processes": sampler.most, "cases": cases}
 
 
-CASE_NAMES = ["good", "fork-bomb-build", "sleep-forever", "disk-filler", "log-flood-build", "fork-bomb-container",
-              "disk-filler-container", "log-flood-container", "never-answers", "huge-response", "100k-lines",
-              "binary-garbage", "app-links-to-etc", "links-to-grader", "dockerfile-links-to-grader", "1gb-context", "from-scratch",
-              "from-missing-image", "add-unreachable-url", "run-insecure", "run-network-host", "syntax-frontend"]
+CASE_NAMES = ["good", "fork-bomb-build", "sleep-forever", "disk-filler", "volume-filler", "log-flood-build",
+              "fork-bomb-container", "disk-filler-container", "volume-filler-container", "log-flood-container",
+              "never-answers", "huge-response", "100k-lines", "binary-garbage", "app-links-to-etc",
+              "links-to-grader", "dockerfile-links-to-grader", "1gb-context", "from-scratch", "from-missing-image",
+              "add-unreachable-url", "run-insecure", "run-network-host", "syntax-frontend"]
 
 
 def test_the_corpus_names_every_case(corpus):
@@ -141,6 +143,9 @@ def test_the_machine_is_healthy_and_nothing_is_left(graded, engine):
     left = engine.labelled(f"{RUN_LABEL}={graded['run_id']}")
     assert not any(left.values()), f"the run left {left}"
     assert not list(Path(graded["temporary"]).iterdir()), "a temporary build context was left"
+    volumes = engine.api.volumes().get("Volumes") or []
+    assert not [v for v in volumes if (engine_time(v.get("CreatedAt")) or 0) >= graded["start"] - 1], \
+        "a VOLUME's anonymous volume was left"
     # no container of the corpus still runs (a fork bomb, a log flood): their images were the run's
     running = [c for c in engine.api.containers() if str(c.get("Image", "")).startswith("graders/")
                and graded["run_id"].replace(":", "-") in str(c.get("Image", ""))]
