@@ -66,8 +66,6 @@ class BuildOutput:
     seconds: float = 0.0
     dropped_lines: int = 0
     limit: str | None = None  # the limit the build hit (its disk budget, its log), said for the student
-    written: int = 0  # bytes the build's RUN steps wrote, as last measured
-    step_containers: tuple[str, ...] = ()  # the ids of the build's RUN step containers
 
 
 @dataclass(frozen=True)
@@ -212,7 +210,7 @@ class Engine:
         def stopped() -> BuildOutput:
             keep("\n")
             return BuildOutput(None, lines, guard.exceeded, False, time.monotonic() - started, dropped,
-                               guard.exceeded, guard.written, tuple(guard.containers))
+                               guard.exceeded)
 
         response = None
         extra: dict[str, Any] = {}
@@ -261,10 +259,8 @@ class Engine:
             if time.monotonic() < deadline - 0.5:
                 raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
             keep("\n")
-            written = guard.written if guard is not None else 0
             return BuildOutput(None, lines, f"the build did not finish within {timeout:g} s", True,
-                               time.monotonic() - started, dropped, None, written,
-                               tuple(guard.containers) if guard is not None else ())
+                               time.monotonic() - started, dropped)
         except docker.errors.APIError as api_problem:
             problem = _api_message(api_problem)
             if _is_machine_problem(problem):
@@ -291,9 +287,7 @@ class Engine:
             image_id = self._image_id_of(tag)
             if image_id is None:
                 problem = "the engine ended the build without an image"
-        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped,
-                           None, guard.written if guard is not None else 0,
-                           tuple(guard.containers) if guard is not None else ())
+        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped)
 
     def _image_id_of(self, reference: str) -> str | None:
         found = self.inspect_image(reference)
@@ -685,7 +679,7 @@ def disk_usage(folder: Path, most_entries: int = 100_000) -> int:
                         pending.append(Path(entry.path))
         except OSError:
             continue  # removed while we walked
-    return used if entries < most_entries else max(used, entries * ENTRY_BYTES)
+    return used
 
 
 def forks_refused(pid: int) -> int | None:

@@ -99,7 +99,7 @@ class BuildGuard:
             self._sizes[container] = 0
             self._pids[container] = int((attrs.get("State") or {}).get("Pid") or 0)
         if self.exceeded:
-            self._kill(container)
+            self.engine.kill(container)
             return
         update = {"PidsLimit": self.limits.pids_limit, "NanoCpus": self.limits.nano_cpus}
         try:
@@ -179,12 +179,9 @@ class BuildGuard:
                 pass
         with self._lock:
             running = [c for c in self.containers if c not in self._committed]
-        self._killer = threading.Thread(target=lambda: [self._kill(c) for c in running], daemon=True,
+        self._killer = threading.Thread(target=lambda: [self.engine.kill(c) for c in running], daemon=True,
                                         name="graders-build-kill")
         self._killer.start()
-
-    def _kill(self, container: str) -> None:
-        self.engine.kill(container)
 
     def close(self, failed: bool) -> None:
         """Stop watching; after a failed or stopped build, make sure its step containers are gone and, when it went

@@ -23,7 +23,7 @@ from .build_context import BuildContext, ContextError, batch_context, student_co
 from .build_policy import Refusal, refusal
 from .checks.base import Blocked, HarnessError, Inconclusive
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
-from .dockerfile import parse
+from .dockerfile import Dockerfile, parse
 from .dockerfile.shell import expand
 from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
 from .guards import ContainerGuard
@@ -436,11 +436,17 @@ class DockerSession:
         return batch_context(self.submission.path, self.dockerfile, self.owner.canonical_root,
                              max_bytes=self.owner.limits.context_bytes)
 
-    def _refusal(self) -> Refusal | None:
+    @functools.cached_property
+    def _model(self) -> Dockerfile | None:
+        """The Dockerfile's model, for what must be known before the build; None when unreadable (the build says
+        why)."""
         try:
-            return refusal(parse(read_text_file(self.dockerfile)))
-        except Exception:  # unreadable: the build itself says why
+            return parse(read_text_file(self.dockerfile))
+        except Exception:
             return None
+
+    def _refusal(self) -> Refusal | None:
+        return refusal(self._model) if self._model is not None else None
 
     def _standin_base(self, config: dict) -> str | None:
         """The base image an offline stand-in replaced: the built image inherits the stand-in's label, and the
@@ -455,12 +461,9 @@ class DockerSession:
     def _bases_not_pulled_offline(self) -> list[str]:
         """Images this machine lacks (FROM a base, COPY --from an image) while it grades on offline stand-ins: it
         cannot pull them, so it must not try (a pull would only reach for a registry out of reach)."""
-        if not self.owner.uses_standins:
+        if not self.owner.uses_standins or self._model is None:
             return []
-        try:
-            stages = parse(read_text_file(self.dockerfile)).stages
-        except Exception:
-            return []
+        stages = self._model.stages
         copied = [expand(flag.split("=", 1)[1], copy.variables) for stage in stages for copy in stage.all("COPY")
                   for flag in copy.flags if flag.lower().startswith("--from=")]
         own = {stage.name for stage in stages if stage.name} | {str(stage.index) for stage in stages} | {"scratch"}
@@ -470,10 +473,7 @@ class DockerSession:
     def _unfaithful_standin_base(self) -> str | None:
         """The Ubuntu image an offline stand-in (Debian) replaces as this Dockerfile's base, if it does: builds
         that fail there prove nothing (the python stand-ins are Debian like the real python images)."""
-        try:
-            stages = parse(read_text_file(self.dockerfile)).stages
-        except Exception:
-            return None
+        stages = self._model.stages if self._model is not None else ()
         if not stages or not stages[-1].base:
             return None
         base = self.engine.inspect_image(stages[-1].base)
@@ -599,20 +599,6 @@ class DockerSession:
 
     def previous_image(self, task_id: str) -> BuiltImage | None:
         return self.owner.previous_image(self.submission, task_id)
-
-
-def clean_dead_runs(engine: Engine | None = None, *, older_than: float | None = None) -> int:
-    """Remove what dead runs of the harness left in the engine (`python -m graders clean`; see graders.cleanup).
-    How many containers, images and networks were removed."""
-    from .cleanup import clean_dead_runs as clean
-
-    own = engine is None
-    engine = engine or Engine.connect()
-    try:
-        return clean(engine, older_than=older_than).total
-    finally:
-        if own:
-            engine.close()
 
 
 # -- helpers --------------------------------------------------------------------------------------------------

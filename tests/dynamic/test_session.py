@@ -207,7 +207,7 @@ def test_clean_removes_what_dead_runs_left(engine):
     import os
     import subprocess
 
-    from graders.session import clean_dead_runs
+    from graders.cleanup import clean_dead_runs
 
     finished = subprocess.Popen(["true"])
     finished.wait()
@@ -216,7 +216,7 @@ def test_clean_removes_what_dead_runs_left(engine):
     alive = engine.create_container(BASE, labels={RUN_LABEL: "live-run", PID_LABEL: str(os.getpid())},
                                     network=False)
     try:
-        assert clean_dead_runs(engine) >= 1
+        assert clean_dead_runs(engine).total >= 1
         assert engine.inspect_container(dead) is None
         assert engine.inspect_container(alive) is not None, "a live run's objects stay"
     finally:
