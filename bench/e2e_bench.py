@@ -1,6 +1,6 @@
 """End-to-end grading speed on a warm build cache: the harness next to a plain shell script on the same files.
 
-    .venv/bin/python bench/e2e_bench.py [--submission submissions/model-solution] [--task task3-2]
+    .venv/bin/python bench/e2e_bench.py [--submission exercises/docker-fundamentals-2022/submissions/model-solution] [--task task3-2]
                                         [--batch 10] [--repeat 5]
 
 A batch of --batch copies of one submission (build cached after a warm-up) is graded, alternately, --repeat times:
@@ -33,7 +33,7 @@ from graders import session as session_module  # noqa: E402
 from graders.build_context import batch_context  # noqa: E402
 from graders.checks.base import Kind, Status  # noqa: E402
 from graders.grading import GradingOptions, grade  # noqa: E402
-from graders.rubric import CheckSpec, TaskSpec, load_rubric  # noqa: E402
+from graders.exercise import CheckSpec, TaskSpec, load_exercise  # noqa: E402
 from graders.session import DockerSessions  # noqa: E402
 from graders.submission import Submission  # noqa: E402
 
@@ -56,7 +56,7 @@ done
 
 def task_spec(task_id: str) -> TaskSpec:
     """The rubric's task; when the rubric does not list dynamic checks yet, its static checks plus all dynamic ones."""
-    task = load_rubric().tasks[task_id]
+    task = load_exercise().tasks[task_id]
     if any(spec.check.kind is Kind.DYNAMIC for spec in task.checks):
         return task
     from graders.checks.dynamic import (apt_lists_empty, builds, image_config, no_pip_cache, pushed, python_version,
@@ -144,7 +144,7 @@ def run_script(context: Path, dockerfile: str, count: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submission", type=Path, default=ROOT / "submissions" / "model-solution")
+    parser.add_argument("--submission", type=Path, default=ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution")
     parser.add_argument("--task", default="task3-2")
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
@@ -158,7 +158,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="graders-e2e-bench-") as temporary:
         folder = Path(temporary)
         submissions = make_batch(folder / "class", source, arguments.batch)
-        with batch_context(source, dockerfile, ROOT) as context:  # the very files the harness builds from
+        exercise = load_exercise()
+        with batch_context(source, dockerfile, exercise.folder, starter=exercise.starter,
+                           overlaid=exercise.overlaid) as context:  # the very files the harness builds from
             script_context = folder / "context"
             shutil.copytree(context.path, script_context, symlinks=True)
         try:

@@ -6,7 +6,7 @@ Generates a class of N submissions x 5 tasks from the model solution with random
 that must pass, mistakes that must fail), then times, in this same run and on the same files:
   - `python -m graders grade CLASS --static-only --no-advisories` (the rubric checks alone),
   - `hadolint` over every file in one invocation,
-  - `python -m graders grade CLASS --static-only` (rubric checks + hadolint advisories in one batched call).
+  - `python -m graders grade CLASS --static-only` (exercise checks + hadolint advisories in one batched call).
 Prints wall times (best of --repeat), Dockerfiles per second and the ratios. Goals: rubric checks for 1,000 files
 in under 2 s and at least 5x hadolint's rate; with advisories, no slower than hadolint alone.
 """
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "submissions" / "model-solution"
+MODEL = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
 
 VARIATIONS = [
     ("lowercase instructions", lambda t: re.sub(r"^([A-Z]+) ", lambda m: m.group(1).lower() + " ", t, flags=re.M)),

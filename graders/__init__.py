@@ -1,1 +1,3 @@
-"""Grading harness for the Docker fundamentals exercise: static rubric checks, builds, probes and reports."""
+"""Grading harness for Dockerfile exercises: static rubric checks, builds, probes and reports."""
+
+__version__ = "0.5.0"

@@ -28,10 +28,11 @@ from .checks.base import Status
 from .files import write_atomically
 from .grading import GradingOptions, LocatedTask, grade_checks, lint_all, locate
 from .results import Advisory, SubmissionResult, TaskResult
-from .rubric import TaskSpec
+from .exercise import Exercise, ExerciseError, TaskSpec, available
 from .submission import Submission
 
 RESULTS = "results"
+EXERCISE = "exercise.json"  # which exercise the folder's results were graded against
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +76,24 @@ class RunFolder:
         self.results = path / RESULTS
         self._lock = threading.Lock()
         self._frozen = False
+
+    def remember(self, exercise: Exercise) -> None:
+        """Note the exercise graded, so that `--resume` and `merge` need no flag; a folder holds one exercise."""
+        known = self.remembered()
+        if known is not None and known not in (exercise.name, str(exercise.folder)):
+            raise ExerciseError(f"{self.path} holds results graded against {known}, not {exercise.name}: "
+                                "give another --out folder")
+        write_atomically(self.path / EXERCISE, json.dumps(
+            {"exercise": exercise.name, "folder": str(exercise.folder), "digest": exercise.digest}) + "\n")
+
+    def remembered(self) -> str | None:
+        """The exercise of an earlier run into this folder: its name when shipped, else its folder; None if none."""
+        try:
+            document = json.loads((self.path / EXERCISE).read_text(encoding="utf-8"))
+            name, folder = document["exercise"], document["folder"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return name if available().get(name) == Path(folder) or not Path(folder).is_dir() else folder
 
     def task_file(self, submission_id: str, task_id: str) -> Path:
         return self.results / folder_name(submission_id) / f"{task_id}.json"

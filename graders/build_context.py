@@ -1,9 +1,10 @@
 """The build context of a task's image.
 
 Student mode: the repo root as it is; its `.dockerignore` keeps the harness out of the students' images.
-Batch mode: a temporary folder made of the canonical `app/`, `pyproject.toml` and `poetry.lock` of the repo
-root, overlaid with the submission's own `app/`, `pyproject.toml`, `poetry.lock` and `requirements*.txt` (the
-submission's files win), plus the task's Dockerfile under its own name.
+Batch mode: a temporary folder made of the exercise's starter files (`app/`, `pyproject.toml`, `poetry.lock` ...:
+the exercise's `starter`), overlaid with the submission's own files that match the exercise's `overlaid` patterns
+(`app`, `requirements*.txt`, `.dockerignore` ...: the submission's files win), plus the task's Dockerfile under its
+own name.
 
 Copying never follows a symbolic link out of the submission (nor out of the repo root): such a link is left
 out, noted, and listed in `links_out` (the session refuses to build such a submission). Links inside are copied as
@@ -12,6 +13,7 @@ what they point to; FIFOs, sockets and devices are left out. The context holds a
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import shutil
 import stat
@@ -21,8 +23,6 @@ from pathlib import Path
 
 from .limits import Limits, format_size
 
-CANONICAL = ("app", "pyproject.toml", "poetry.lock")
-OVERLAID = ("app", "pyproject.toml", "poetry.lock")
 MAX_CONTEXT_BYTES = Limits.context_bytes  # when the caller gives none (student mode)
 MAX_ENTRIES = 20_000
 MAX_DEPTH = 64  # folders within folders (the copy recurses)
@@ -67,25 +67,23 @@ def student_context(repo_root: Path, dockerfile: Path) -> BuildContext:
     return BuildContext(root, target.relative_to(root).as_posix())
 
 
-def batch_context(submission: Path, dockerfile: Path, canonical_root: Path, parent: Path | None = None,
-                  max_bytes: int | None = None) -> BuildContext:
-    """A fresh temporary context: canonical files, then the submission's own files over them."""
+def batch_context(submission: Path, dockerfile: Path, exercise_folder: Path, *, starter: tuple[str, ...],
+                  overlaid: tuple[str, ...], parent: Path | None = None, max_bytes: int | None = None) -> BuildContext:
+    """A fresh temporary context: the exercise's starter files, then the submission's own files over them."""
     temporary = tempfile.TemporaryDirectory(prefix="graders-context-", dir=parent)
     folder = Path(temporary.name) / "context"
     folder.mkdir()
     context = BuildContext(folder, dockerfile.name, [], [], temporary)
     try:
         copier = _Copier(folder, context.notes, context.links_out, max_bytes)
-        canonical = canonical_root.resolve()
-        for name in CANONICAL:
+        canonical = exercise_folder.resolve()
+        for name in starter:
             source = canonical / name
             if source.exists() or source.is_symlink():
-                copier.copy(source, Path(name), canonical, "the canonical project")
+                copier.copy(source, Path(name), canonical, "the exercise's starter files")
         root = submission.resolve()
-        names = list(OVERLAID) + sorted(
-            entry.name for entry in os.scandir(root) if entry.name.lower().startswith("requirements")
-            and entry.name.lower().endswith(".txt")
-        )
+        names = sorted(entry.name for entry in os.scandir(root)
+                       if any(fnmatch.fnmatch(entry.name.lower(), pattern.lower()) for pattern in overlaid))
         for name in names:
             source = root / name
             if source.exists() or source.is_symlink():

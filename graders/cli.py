@@ -16,16 +16,23 @@ from .grading import GradingOptions
 from .report import text
 from .report.progress import BatchProgress
 from .report.write import DEFAULT_FORMATS, write_reports
+from .report.common import run_description
 from .results import results_document
-from .rubric import RubricError, load_rubric
+from . import __version__
+from .exercise import DEFAULT_EXERCISE, Exercise, ExerciseError, available, configured_exercise, load_exercise
 from .submission import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @click.group()
+@click.version_option(__version__, prog_name="graders")
 def main() -> None:
-    """Grade Dockerfile submissions of the Docker fundamentals exercise."""
+    """Grade Dockerfile submissions of an exercise (see `exercises`)."""
+
+
+_EXERCISE_HELP = (f"The exercise to grade against: a name listed by `exercises`, or the path of an exercise folder "
+                  f"[default: the run folder's, else {DEFAULT_EXERCISE}].")
 
 
 @main.command(name="grade", cls=LimitsCommand)
@@ -45,33 +52,39 @@ def main() -> None:
               help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]),
               help="Extra report formats (repeatable).")
-@click.option("--rubric", "rubric_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), hidden=True)
+@click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
 @limit_options
 def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, registry, run_dir, resume, shard,
-                  docker_hosts, formats, rubric_path, build_timeout, run_timeout, **limits) -> None:
+                  docker_hosts, formats, exercise_name, build_timeout, run_timeout, **limits) -> None:
     """Grade PATH: a submission folder, or a folder of submission folders."""
+    folder = RunFolder(run_dir or Path("reports") / new_run_id())
     try:
-        rubric = load_rubric(rubric_path) if rubric_path else load_rubric()
-        selected = rubric.select(list(tasks))
+        exercise = _exercise(exercise_name, [folder])
+        selected = exercise.select(list(tasks))
         part = Shard.parse(shard) if shard else None
-    except (RubricError, ValueError) as problem:
+    except (ExerciseError, ValueError) as problem:
         raise click.UsageError(str(problem)) from None
     if resume and run_dir is None:
         raise click.UsageError("--resume needs --out RUN_DIR: the folder of the run to complete")
-    submissions = discover(list(paths), rubric.dockerfile_names)
+    submissions = discover(list(paths), exercise.dockerfile_names)
     if not submissions:
         raise click.UsageError(f"no submission found in {', '.join(map(str, paths))}: a submission folder holds "
                                "dockerfile-task-* files, a class folder holds submission folders")
     if part:
         submissions = part.select(submissions)
+    run_root = folder.path.resolve()
+    submissions = [s for s in submissions if not s.path.resolve().is_relative_to(run_root)]  # --out inside PATH
+    try:
+        folder.remember(exercise)
+    except ExerciseError as problem:
+        raise click.UsageError(str(problem)) from None
     run_id = new_run_id()
-    folder = RunFolder(run_dir or Path("reports") / run_id)
     linter = None if no_advisories else _hadolint()
     if not static_only:
         _clean_before_grading(docker_hosts or (None,))
     sessions = [] if static_only else _docker_sessions(
         docker_hosts or (None,), build_timeout=build_timeout, run_timeout=run_timeout, registry=registry,
-        run_id=run_id, repo_root=ROOT, limits=limits_from(limits))
+        run_id=run_id, repo_root=ROOT, exercise=exercise, limits=limits_from(limits))
     option_sets = [GradingOptions(session_factory=s, linter=linter) for s in sessions] or [
         GradingOptions(static_only=True, linter=linter)]
     progress = BatchProgress(total=len(submissions) * len(selected))
@@ -79,31 +92,31 @@ def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, reg
     try:
         results = run_batch(submissions, selected, folder, option_sets, jobs=jobs, resume=resume, progress=progress)
     except KeyboardInterrupt:
-        _stop(sessions, folder, submissions, selected, set(formats), rubric)
+        _stop(sessions, folder, submissions, selected, set(formats), exercise)
     finally:
         for session_factory in sessions:
             session_factory.close()
     progress.finish()
-    written = write_reports(results, folder.path, formats=DEFAULT_FORMATS | set(formats), rubric=rubric,
+    written = write_reports(results, folder.path, formats=DEFAULT_FORMATS | set(formats), exercise=exercise,
                             step_summary=True)
     click.echo(text.render(results, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
     click.echo(f"reports in {folder.path}/: {', '.join(str(p.relative_to(folder.path)) for p in written[:6])}"
                + (f" and {len(written) - 6} more" if len(written) > 6 else ""))
     if json_path:
-        json_path.write_text(json.dumps(results_document(results), ensure_ascii=False) + "\n", encoding="utf-8")
+        json_path.write_text(json.dumps(results_document(results, run_description(exercise)), ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _stop(sessions, folder: RunFolder, submissions, tasks, formats, rubric) -> None:
+def _stop(sessions, folder: RunFolder, submissions, tasks, formats, exercise) -> None:
     """Ctrl-C or SIGTERM: remove what the run made, report what was graded, and say how to finish."""
     folder.freeze()
     for session_factory in sessions:
         session_factory.close()
     results = collect(folder, submissions, tasks)
-    write_reports(results, folder.path, formats=DEFAULT_FORMATS | formats, rubric=rubric)
+    write_reports(results, folder.path, formats=DEFAULT_FORMATS | formats, exercise=exercise)
     click.echo(f"interrupted: the results graded so far are in {folder.path}/; finish with "
                f"`python -m graders grade ... --resume --out {folder.path}`", err=True)
     sys.stdout.flush()
@@ -116,19 +129,72 @@ def _stop(sessions, folder: RunFolder, submissions, tasks, formats, rubric) -> N
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the combined reports.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]))
-def merge_command(run_dirs, out_dir, formats) -> None:
+@click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
+def merge_command(run_dirs, out_dir, formats, exercise_name) -> None:
     """Combine the results of several run folders (shards) into one set of reports."""
-    rubric = load_rubric()
-    results = merge([RunFolder(path) for path in run_dirs], list(rubric.tasks.values()))
+    folders = [RunFolder(path) for path in run_dirs]
+    target = RunFolder(out_dir)
+    try:
+        exercise = _exercise(exercise_name, folders)
+        target.remember(exercise)
+    except ExerciseError as problem:
+        raise click.UsageError(str(problem)) from None
+    results = merge(folders, list(exercise.tasks.values()))
     if not results:
         raise click.UsageError(f"no results in {', '.join(map(str, run_dirs))}: give the --out folders of grade runs")
-    target = RunFolder(out_dir)
     for result in results:
         for task in result.tasks:
             target.save(result.id, task)
-    written = write_reports(results, out_dir, formats=DEFAULT_FORMATS | set(formats), rubric=rubric, step_summary=True)
+    written = write_reports(results, out_dir, formats=DEFAULT_FORMATS | set(formats), exercise=exercise, step_summary=True)
     click.echo(f"merged {len(results)} submissions from {len(run_dirs)} run folders: "
                f"{', '.join(p.name for p in written)} in {out_dir}/")
+
+
+def _exercise(name: str | None, folders: list[RunFolder]) -> Exercise:
+    """The exercise named, else the one the run folders remember (they must agree), else the default."""
+    if name:
+        return load_exercise(name)
+    remembered = {found for folder in folders if (found := folder.remembered()) is not None}
+    if len(remembered) > 1:
+        raise ExerciseError(f"the run folders were graded against different exercises ({', '.join(sorted(remembered))}); "
+                            "merge the folders of one exercise, or name it with --exercise")
+    return load_exercise(remembered.pop() if remembered else None)
+
+
+@main.command(name="exercises")
+@click.option("--offline-bases", is_flag=True,
+              help="Print the base images of every exercise as REF=RECIPE, for scripts/offline-bases.sh.")
+def exercises_command(offline_bases) -> None:
+    """List the exercises available to --exercise, with their tasks."""
+    loaded = {}
+    for name, path in available().items():
+        try:
+            loaded[name] = load_exercise(path)
+        except ExerciseError as problem:
+            if not offline_bases:
+                click.echo(f"{name}  (cannot be loaded: {problem})")
+    if offline_bases:
+        bases = {ref: recipe for exercise in loaded.values() for ref, recipe in exercise.offline_bases.items()}
+        click.echo("\n".join(f"{ref}={recipe}" for ref, recipe in bases.items()))
+        return
+    for name, exercise in loaded.items():
+        default = "  [default]" if name == DEFAULT_EXERCISE else ""
+        click.echo(f"{name}  {exercise.title}, {exercise.version} edition{default}")
+        click.echo(f"    tasks: {', '.join(exercise.tasks)}")
+
+
+@main.command(name="student-targets")
+@click.option("--exercise", "exercise_name", metavar="NAME|PATH",
+              help="The exercise [default: `exercise` of graders.toml at the repo root, else the default].")
+def student_targets_command(exercise_name) -> None:
+    """Print the make variables of the student's targets (the Makefile includes them)."""
+    from .student_make import makefile
+
+    try:
+        exercise = load_exercise(exercise_name or configured_exercise(ROOT))
+    except ExerciseError as problem:
+        raise click.UsageError(str(problem)) from None
+    click.echo(makefile(exercise), nl=False)
 
 
 def _docker_sessions(hosts, **settings) -> list:

@@ -13,7 +13,7 @@ from .checks.base import Blocked, HarnessError, Inconclusive, Kind, Status, Verd
 from .checks.context import StaticContext
 from .dockerfile import parse
 from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
-from .rubric import CheckSpec, TaskSpec
+from .exercise import CheckSpec, TaskSpec
 from .submission import Submission, UnreadableFile, read_text_file
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,6 @@ def _run(spec: CheckSpec, context) -> Verdict:
 def _result(spec: CheckSpec, verdict: Verdict) -> CheckResult:
     points = spec.points if verdict.status is Status.PASSED else 0
     return CheckResult(
-        spec.id, verdict.status, points, spec.points, spec.check.title, verdict.line, verdict.message, spec.check.hint,
+        spec.id, verdict.status, points, spec.points, spec.title, verdict.line, verdict.message, spec.hint,
         verdict.settled,
     )

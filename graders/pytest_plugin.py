@@ -13,7 +13,7 @@ import pytest
 from .checks.base import Status
 from .grading import GradingOptions, LocatedTask, TaskGrading
 from .report import github
-from .rubric import RubricError, load_rubric
+from .exercise import CONFIG_FILE, Exercise, ExerciseError, configured_exercise, load_exercise
 from .submission import Submission
 
 _GRADINGS = pytest.StashKey[dict]()
@@ -25,23 +25,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--task", action="append", default=[], metavar="TASK", help="task to grade (repeatable)")
     group.addoption("--static-only", action="store_true", help="only the static checks; no Docker engine needed")
     group.addoption("--registry", metavar="HOST/PROJECT/REPOSITORY", help="check that the images were pushed there")
+    group.addoption("--exercise", metavar="NAME|PATH",
+                    help=f"the exercise to grade against (default: `exercise` of {CONFIG_FILE} at the repo root)")
 
 
-_TASKS = pytest.StashKey[list]()
+_EXERCISE = pytest.StashKey[Exercise]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_GRADINGS] = {}
     try:
-        config.stash[_TASKS] = load_rubric().select(config.getoption("task"))
-    except RubricError as problem:
+        exercise = load_exercise(config.getoption("exercise") or configured_exercise(config.rootpath))
+        exercise.select(config.getoption("task"))
+    except ExerciseError as problem:
         raise pytest.UsageError(str(problem)) from None
+    config.stash[_EXERCISE] = exercise
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "rubric_check" not in metafunc.fixturenames:
         return
-    tasks = metafunc.config.stash[_TASKS]
+    config = metafunc.config
+    tasks = config.stash[_EXERCISE].select(config.getoption("task"))
     cases = [(task, spec) for task in tasks for spec in task.checks]
     metafunc.parametrize("rubric_check", cases, ids=[f"{task.id}::{spec.id}" for task, spec in cases])
 
@@ -79,9 +84,8 @@ def _session_factory(config: pytest.Config):
         return None
     from .session import DockerSessions  # the Docker SDK only where images get built
 
-    tags = {task.id: task.tag for task in load_rubric().tasks.values()}
     return DockerSessions(mode="student", repo_root=config.rootpath, registry=config.getoption("registry"),
-                          student_tags=tags)
+                          exercise=config.stash[_EXERCISE])
 
 
 def assert_check_passes(grading: TaskGrading, spec) -> None:

@@ -113,5 +113,10 @@ class SubmissionResult:
         return cls(data["id"], tuple(TaskResult.from_dict(task) for task in data.get("tasks", [])))
 
 
-def results_document(submissions: list[SubmissionResult]) -> dict[str, Any]:
-    return {"schema": SCHEMA, "submissions": [submission.to_dict() for submission in submissions]}
+def results_document(submissions: list[SubmissionResult], run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document; `run` says what was graded against (the exercise, the harness's version)."""
+    document: dict[str, Any] = {"schema": SCHEMA}
+    if run is not None:
+        document["run"] = run
+    document["submissions"] = [submission.to_dict() for submission in submissions]
+    return document

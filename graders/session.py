@@ -30,7 +30,7 @@ from .guards import ContainerGuard
 from .limits import Limits, format_size
 from .probe import ProbeOutcome, probe
 from .results import ImageInfo
-from .rubric import TaskSpec
+from .exercise import Exercise, TaskSpec, load_exercise
 from .submission import Submission, read_text_file
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class DockerSessions:
         *,
         docker_host: str | None = None,
         engine: Engine | None = None,
-        canonical_root: Path | None = None,
+        exercise: Exercise | None = None,
         keep_images: bool = False,
         limits: Limits = Limits(),
         probe_interval: float = 0.1,
@@ -135,7 +135,7 @@ class DockerSessions:
         self.registry = registry.rstrip("/") if registry else None
         self.run_id = run_id or new_run_id()
         self.repo_root = Path(repo_root)
-        self.canonical_root = Path(canonical_root) if canonical_root else self.repo_root
+        self.exercise = exercise or load_exercise()  # its starter files make every batch build context
         self.docker_host = docker_host
         self.keep_images = keep_images
         self.limits = limits
@@ -143,7 +143,9 @@ class DockerSessions:
         self.request_timeout = request_timeout
         self.docker_config = docker_config
         self.on_build_line = on_build_line
-        self.student_tags = student_tags or {}  # task id -> required tag, where student mode finds earlier images
+        # task id -> required tag, where student mode finds earlier images
+        self.student_tags = student_tags if student_tags is not None else {
+            task.id: task.tag for task in self.exercise.tasks.values()}
         self.labels = run_labels(self.run_id)  # graders.run, graders.pid, graders.host
         self._engine = engine
         self._owns_engine = engine is None
@@ -433,8 +435,9 @@ class DockerSession:
     def _context(self) -> BuildContext:
         if self.mode == "student":
             return student_context(self.owner.repo_root, self.dockerfile)
-        return batch_context(self.submission.path, self.dockerfile, self.owner.canonical_root,
-                             max_bytes=self.owner.limits.context_bytes)
+        exercise = self.owner.exercise
+        return batch_context(self.submission.path, self.dockerfile, exercise.folder, starter=exercise.starter,
+                             overlaid=exercise.overlaid, max_bytes=self.owner.limits.context_bytes)
 
     @functools.cached_property
     def _model(self) -> Dockerfile | None:

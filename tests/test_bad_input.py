@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from graders.checks.base import Status
 from graders.cli import main
 from graders.grading import GradingOptions, grade
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.submission import discover
 
 GOOD_EXPOSE = "FROM python:3.8.12-slim\nEXPOSE 8000\n"
@@ -46,9 +46,9 @@ def bad_class(tmp_path):
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     folder = bad_class(tmp_path_factory.mktemp("class"))
-    rubric = load_rubric()
-    submissions = discover([folder], rubric.dockerfile_names)
-    graded = grade(submissions, rubric.select(["task1", "task2"]), GradingOptions(static_only=True))
+    exercise = load_exercise()
+    submissions = discover([folder], exercise.dockerfile_names)
+    graded = grade(submissions, exercise.select(["task1", "task2"]), GradingOptions(static_only=True))
     return {result.id: {task.task: task for task in result.tasks} for result in graded}
 
 
@@ -118,9 +118,9 @@ def test_a_harness_crash_on_one_file_is_an_error_of_its_task_only(tmp_path, monk
 
     (folder / "latin1" / "dockerfile-task-1").write_text("FROM ubuntu:20.04\n# café\n")
     monkeypatch.setattr(graders.grading, "parse", parse)
-    rubric = load_rubric()
-    graded = {r.id: {t.task: t for t in r.tasks} for r in grade(discover([folder], rubric.dockerfile_names),
-                                                                rubric.select(["task1", "task2"]),
+    exercise = load_exercise()
+    graded = {r.id: {t.task: t for t in r.tasks} for r in grade(discover([folder], exercise.dockerfile_names),
+                                                                exercise.select(["task1", "task2"]),
                                                                 GradingOptions(static_only=True))}
     broken = [c for c in graded["latin1"]["task1"].checks if c.status is not Status.SKIPPED]
     assert broken and all(c.status is Status.ERROR and "internal error reading `dockerfile-task-1`: RuntimeError: a bug"

@@ -14,12 +14,12 @@ from graders.batch import RunFolder, Shard, folder_name, run_batch
 from graders.checks.base import Status
 from graders.grading import GradingOptions
 from graders.results import CheckResult, TaskResult
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.submission import Submission
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "submissions" / "model-solution"
-MISTAKES = ROOT / "submissions" / "common-mistakes"
+MODEL = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
+MISTAKES = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "common-mistakes"
 
 
 def make_class(folder: Path, size: int) -> Path:
@@ -67,7 +67,7 @@ def test_bad_shards_are_refused(text):
 def test_each_task_is_saved_and_resume_grades_only_what_is_missing(tmp_path):
     make_class(tmp_path / "class", 4)
     submissions = [Submission(p.name, p) for p in sorted((tmp_path / "class").iterdir())]
-    tasks = list(load_rubric().tasks.values())
+    tasks = list(load_exercise().tasks.values())
     folder = RunFolder(tmp_path / "run")
     options = [GradingOptions(static_only=True)]
     first = run_batch(submissions, tasks, folder, options, jobs=2)

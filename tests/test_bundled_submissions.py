@@ -8,10 +8,10 @@ import pytest
 from graders.checks.base import Kind, Status
 from graders.checks.registry import REGISTRY
 from graders.grading import GradingOptions, grade
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.submission import Submission
 
-SUBMISSIONS = Path(__file__).resolve().parents[1] / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "exercises" / "docker-fundamentals-2022" / "submissions"
 
 COMMON_MISTAKES = {
     ("task1", "base-image", 1),
@@ -40,9 +40,9 @@ COMMON_MISTAKES = {
 
 
 def static_results(name):
-    rubric = load_rubric()
+    exercise = load_exercise()
     submission = Submission(name, SUBMISSIONS / name)
-    [result] = grade([submission], list(rubric.tasks.values()), GradingOptions(static_only=True))
+    [result] = grade([submission], list(exercise.tasks.values()), GradingOptions(static_only=True))
     return result
 
 

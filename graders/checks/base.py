@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 
@@ -69,6 +71,7 @@ class Check:
     kind: Kind
     function: Callable[..., Verdict] = field(repr=False)
     reads_run_commands: bool = False
+    origin: Path | None = None  # the module of an exercise's own check; None for a built-in one
 
     @property
     def parameters(self) -> dict[str, inspect.Parameter]:
@@ -83,12 +86,19 @@ class Check:
     def __call__(self, context: Any, **parameters: Any) -> Verdict:
         return self.function(context, **parameters)
 
+    def located(self, origin: Path) -> Check:
+        return dataclasses.replace(self, origin=origin)
+
     def __reduce__(self):
-        """Sent to a worker process by id: the function's module name holds the Check, not the function."""
-        return (registered, (self.id,))
+        """Sent to a worker process by id (and module path): the module holds the Check, not the function."""
+        return (registered, (self.id, self.origin))
 
 
-def registered(check_id: str) -> Check:
+def registered(check_id: str, origin: Path | None = None) -> Check:
+    if origin is not None:
+        from ..exercise import local_check
+
+        return local_check(origin)
     from .registry import REGISTRY
 
     return REGISTRY[check_id]

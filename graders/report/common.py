@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..checks.base import Status
 from ..results import SubmissionResult, TaskResult
-from ..rubric import Rubric, load_rubric
+from ..exercise import Exercise, load_exercise
 
 GRADED, MISSING, ABSENT = "graded", "missing", "absent"
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -36,8 +36,16 @@ def printable(text: str, *, one_line: bool = False) -> str:
     return _LINE_BREAKS.sub(escape, text) if one_line else text
 
 
-def rubric_or_default(rubric: Rubric | None) -> Rubric:
-    return rubric if rubric is not None else load_rubric()
+def exercise_or_default(exercise: Exercise | None) -> Exercise:
+    return exercise if exercise is not None else load_exercise()
+
+
+def run_description(exercise: Exercise) -> dict[str, str]:
+    """The `run` object of results.json: which exercise, edition and harness graded."""
+    from .. import __version__
+
+    return {"harness_version": __version__, "exercise": exercise.name, "exercise_title": exercise.title,
+            "exercise_version": exercise.version, "exercise_digest": exercise.digest}
 
 
 def clean(text: str) -> str:
@@ -46,20 +54,20 @@ def clean(text: str) -> str:
     return _UNSAFE_TEXT.sub("\ufffd", text)
 
 
-def task_ids(results: list[SubmissionResult], rubric: Rubric) -> list[str]:
+def task_ids(results: list[SubmissionResult], exercise: Exercise) -> list[str]:
     """The tasks of this run, in rubric order: those graded for at least one submission, then unknown ones."""
     seen = list(dict.fromkeys(task.task for submission in results for task in submission.tasks))
-    known = [task_id for task_id in rubric.tasks if task_id in seen]
-    return known + [task_id for task_id in seen if task_id not in rubric.tasks]
+    known = [task_id for task_id in exercise.tasks if task_id in seen]
+    return known + [task_id for task_id in seen if task_id not in exercise.tasks]
 
 
-def task_title(rubric: Rubric, task_id: str) -> str:
-    spec = rubric.tasks.get(task_id)
+def task_title(exercise: Exercise, task_id: str) -> str:
+    spec = exercise.tasks.get(task_id)
     return spec.title if spec else task_id
 
 
-def full_max(rubric: Rubric, task_id: str) -> int:
-    spec = rubric.tasks.get(task_id)
+def full_max(exercise: Exercise, task_id: str) -> int:
+    spec = exercise.tasks.get(task_id)
     return sum(check.points for check in spec.checks) if spec else 0
 
 
@@ -92,22 +100,22 @@ class Row:
         return next(cell for cell in self.cells if cell.task == task_id)
 
 
-def row(submission: SubmissionResult, tasks: list[str], rubric: Rubric) -> Row:
+def row(submission: SubmissionResult, tasks: list[str], exercise: Exercise) -> Row:
     by_task = {task.task: task for task in submission.tasks}
     cells = []
     for task_id in tasks:
         found = by_task.get(task_id)
         if found is None:
-            cells.append(Cell(task_id, ABSENT, 0, full_max(rubric, task_id)))
+            cells.append(Cell(task_id, ABSENT, 0, full_max(exercise, task_id)))
         else:
             status = MISSING if found.status == MISSING else GRADED
             cells.append(Cell(task_id, status, found.score, found.max_score, found))
     return Row(submission.id, tuple(cells), submission)
 
 
-def rows(results: list[SubmissionResult], rubric: Rubric) -> tuple[list[str], list[Row]]:
-    tasks = task_ids(results, rubric)
-    return tasks, [row(submission, tasks, rubric) for submission in results]
+def rows(results: list[SubmissionResult], exercise: Exercise) -> tuple[list[str], list[Row]]:
+    tasks = task_ids(results, exercise)
+    return tasks, [row(submission, tasks, exercise) for submission in results]
 
 
 @dataclass(frozen=True)
@@ -242,8 +250,8 @@ def number(value: float | None) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def previous_task(rubric: Rubric, task_id: str) -> str | None:
+def previous_task(exercise: Exercise, task_id: str) -> str | None:
     """The task whose image this one should be smaller than (the rubric's smaller-than-previous check)."""
-    spec = rubric.tasks.get(task_id)
+    spec = exercise.tasks.get(task_id)
     check = spec.spec("smaller-than-previous") if spec else None
     return check.parameters.get("than") if check else None

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..checks.base import Status
 from ..results import CheckResult, ImageInfo, SubmissionResult, TaskResult
-from ..rubric import Rubric
+from ..exercise import Exercise
 from .common import (ABSENT, GRADED, MISSING, Cell, Row, check_stats, clean, failed_checks, human_size, number,
-                     previous_task, row, rows, rubric_or_default, skipped_by_reason, slugs, task_ids, task_stats,
+                     previous_task, row, rows, exercise_or_default, skipped_by_reason, slugs, task_ids, task_stats,
                      task_title)
 
 STYLE = Path(__file__).with_name("dashboard") / "style.css"
@@ -29,46 +29,46 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri '
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
-def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> dict[str, str]:
+def render(results: list[SubmissionResult], exercise: Exercise | None = None) -> dict[str, str]:
     """Every page of the dashboard: relative path -> HTML."""
-    rubric = rubric_or_default(rubric)
+    exercise = exercise_or_default(exercise)
     names = slugs([submission.id for submission in results])
-    tasks, table = rows(results, rubric)
-    pages = {"index.html": render_index(results, rubric, names)}
+    tasks, table = rows(results, exercise)
+    pages = {"index.html": render_index(results, exercise, names)}
     for r in table:
-        pages[f"{STUDENTS}/{names[r.id]}.html"] = _student_page(r, rubric)
+        pages[f"{STUDENTS}/{names[r.id]}.html"] = _student_page(r, exercise)
     return pages
 
 
-def render_index(results: list[SubmissionResult], rubric: Rubric | None = None,
+def render_index(results: list[SubmissionResult], exercise: Exercise | None = None,
                  names: dict[str, str] | None = None) -> str:
-    rubric = rubric_or_default(rubric)
+    exercise = exercise_or_default(exercise)
     names = names or slugs([submission.id for submission in results])
-    tasks, table = rows(results, rubric)
+    tasks, table = rows(results, exercise)
     all_checks = check_stats(results)
     body = ["<header>", "<h1>Class dashboard</h1>",
-            f'<p class="sub">Docker fundamentals exercise · {len(tasks)} task{_s(len(tasks))}: '
+            f'<p class="sub">{escape(exercise.title)} ({escape(exercise.version)}) · {len(tasks)} task{_s(len(tasks))}: '
             + ", ".join(escape(t) for t in tasks) + "</p>", "</header>"]
     body.append(_cards(table, all_checks))
     body.append('<section class="panel" id="scores"><h2>Score distribution per task</h2>')
     if table:
-        body.append('<div class="histograms">' + "".join(_histogram(table, t, rubric) for t in tasks) + "</div>")
+        body.append('<div class="histograms">' + "".join(_histogram(table, t, exercise) for t in tasks) + "</div>")
     else:
         body.append('<p class="muted">No submission was graded.</p>')
     body.append("</section>")
     body.append(_failure_chart(all_checks))
-    body.append(_sizes(table, tasks, rubric, names))
+    body.append(_sizes(table, tasks, exercise, names))
     body.append(_students(table, tasks, names))
     body.append('<footer>Made by <code>python -m graders</code> from the same results as results.json, '
                 "grades.csv and summary.md.</footer>")
     return _page("Class dashboard", "\n".join(body))
 
 
-def render_student(submission: SubmissionResult, rubric: Rubric | None = None,
+def render_student(submission: SubmissionResult, exercise: Exercise | None = None,
                    tasks: list[str] | None = None) -> str:
-    rubric = rubric_or_default(rubric)
-    return _student_page(row(submission, tasks if tasks is not None else task_ids([submission], rubric), rubric),
-                         rubric)
+    exercise = exercise_or_default(exercise)
+    return _student_page(row(submission, tasks if tasks is not None else task_ids([submission], exercise), exercise),
+                         exercise)
 
 
 # --- index.html ---
@@ -93,7 +93,7 @@ def _cards(table: list[Row], all_checks) -> str:
     ) + "</section>"
 
 
-def _histogram(table: list[Row], task_id: str, rubric: Rubric) -> str:
+def _histogram(table: list[Row], task_id: str, exercise: Exercise) -> str:
     stats = task_stats(table, task_id)
     counts = [0] * BINS
     for fraction in stats.fractions:
@@ -128,7 +128,7 @@ def _histogram(table: list[Row], task_id: str, rubric: Rubric) -> str:
     caption = (f"{stats.graded} graded, {stats.missing} missing (grey) · mean {number(stats.mean)}, "
                f"median {number(stats.median)} (max {out_of})")
     return (f'<figure class="task" data-task="{escape(task_id)}"><h3>{escape(task_id)}</h3>'
-            f'<p class="title">{escape(task_title(rubric, task_id))}</p>{"".join(parts)}'
+            f'<p class="title">{escape(task_title(exercise, task_id))}</p>{"".join(parts)}'
             f"<figcaption>{caption}</figcaption></figure>")
 
 
@@ -163,7 +163,7 @@ def _failure_chart(all_checks) -> str:
     return head + "".join(parts) + tail + "</section>"
 
 
-def _sizes(table: list[Row], tasks: list[str], rubric: Rubric, names: dict[str, str]) -> str:
+def _sizes(table: list[Row], tasks: list[str], exercise: Exercise, names: dict[str, str]) -> str:
     head = ('<section class="panel" id="sizes"><h2>Image size per task</h2>'
             '<p class="muted">The fat-to-slim shrink the exercise is about: each task\'s image, and how much smaller '
             "it is than the previous task's image.</p>")
@@ -177,7 +177,7 @@ def _sizes(table: list[Row], tasks: list[str], rubric: Rubric, names: dict[str, 
     for r in table:
         cells = []
         for t in tasks:
-            before = previous_task(rubric, t)
+            before = previous_task(exercise, t)
             cell = _size_cell(images.get((r.id, t)), images.get((r.id, before)), before, largest, r.cell(t))
             cells.append(f'<td class="num size">{cell}</td>')
         lines.append(f'<tr><td class="id"><a href="{STUDENTS}/{names[r.id]}.html">{_text(r.id)}</a></td>'
@@ -234,21 +234,21 @@ def _score(cell: Cell) -> str:
 
 # --- students/<slug>.html ---
 
-def _student_page(r: Row, rubric: Rubric) -> str:
+def _student_page(r: Row, exercise: Exercise) -> str:
     body = ['<nav class="crumbs"><a href="../index.html">← Class dashboard</a></nav>',
             f"<h1>{_text(r.id)}</h1>",
             f'<p class="sub">Total <strong>{r.total}/{r.total_max}</strong></p>',
             '<nav class="toc">' + "".join(
                 f'<a href="#{_anchor(c.task)}">{escape(c.task)} {_score(c)}</a>' for c in r.cells) + "</nav>"]
     for cell in r.cells:
-        body.append(_task_section(cell, rubric))
+        body.append(_task_section(cell, exercise))
     return _page(f"{clean(r.id)} — grading", "\n".join(body), depth=1)
 
 
-def _task_section(cell: Cell, rubric: Rubric) -> str:
+def _task_section(cell: Cell, exercise: Exercise) -> str:
     anchor = _anchor(cell.task)
     head = (f'<section class="panel task" id="{anchor}"><div class="task-head"><h2>{escape(cell.task)}: '
-            f"{escape(task_title(rubric, cell.task))}</h2>{_score(cell)}</div>")
+            f"{escape(task_title(exercise, cell.task))}</h2>{_score(cell)}</div>")
     if cell.status == ABSENT:
         return head + '<p class="absent">Not graded in this run.</p></section>'
     task = cell.result

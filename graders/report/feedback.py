@@ -12,8 +12,8 @@ import re
 
 from ..checks.base import Status
 from ..results import CheckResult, SubmissionResult
-from ..rubric import Rubric
-from .common import (ABSENT, MISSING, clean, failed_checks, row, rubric_or_default, skipped_by_reason, task_ids,
+from ..exercise import Exercise
+from .common import (ABSENT, MISSING, clean, failed_checks, row, exercise_or_default, skipped_by_reason, task_ids,
                      task_title)
 
 CONTEXT_LINES = 2
@@ -22,16 +22,17 @@ _ESCAPED = re.compile(r"([\\<>\[\]*|~])")  # what could open HTML, a link, empha
 _LITERAL = re.compile(r"([\\`*_<>\[\]|~&])")
 
 
-def render(submission: SubmissionResult, rubric: Rubric | None = None, tasks: list[str] | None = None) -> str:
-    rubric = rubric_or_default(rubric)
-    r = row(submission, tasks if tasks is not None else task_ids([submission], rubric), rubric)
-    out = [f"# Feedback: {literal(r.id)}", "", f"**Total: {r.total}/{r.total_max}**", ""]
+def render(submission: SubmissionResult, exercise: Exercise | None = None, tasks: list[str] | None = None) -> str:
+    exercise = exercise_or_default(exercise)
+    r = row(submission, tasks if tasks is not None else task_ids([submission], exercise), exercise)
+    out = [f"# Feedback: {literal(r.id)}", "", f"{literal(exercise.title)}, {literal(exercise.version)} edition",
+           "", f"**Total: {r.total}/{r.total_max}**", ""]
     out += ["| Task | Score |", "|---|---|"]
     for cell in r.cells:
         note = "" if cell.status == "graded" else f" ({cell.status if cell.status == MISSING else 'not graded'})"
-        out.append(f"| {literal(task_title(rubric, cell.task))} | {cell.score}/{cell.max_score}{note} |")
+        out.append(f"| {literal(task_title(exercise, cell.task))} | {cell.score}/{cell.max_score}{note} |")
     for cell in r.cells:
-        out += ["", f"## {literal(task_title(rubric, cell.task))}: {cell.score}/{cell.max_score}", ""]
+        out += ["", f"## {literal(task_title(exercise, cell.task))}: {cell.score}/{cell.max_score}", ""]
         if cell.status == ABSENT:
             out.append("Not graded in this run: ask your instructor.")
             continue

@@ -8,14 +8,14 @@ import csv
 import io
 
 from ..results import SubmissionResult
-from ..rubric import Rubric
-from .common import clean, rows, rubric_or_default
+from ..exercise import Exercise
+from .common import clean, rows, exercise_or_default
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> str:
-    tasks, table = rows(results, rubric_or_default(rubric))
+def render(results: list[SubmissionResult], exercise: Exercise | None = None) -> str:
+    tasks, table = rows(results, exercise_or_default(exercise))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", *(f"{task}_{part}" for task in tasks for part in ("score", "max")), "total", "total_max"])

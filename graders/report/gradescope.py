@@ -13,18 +13,18 @@ from typing import Any
 
 from ..checks.base import Status
 from ..results import SubmissionResult
-from ..rubric import Rubric
-from .common import ABSENT, MISSING, clean, row, rubric_or_default, skipped_by_reason, task_ids, task_title
+from ..exercise import Exercise
+from .common import ABSENT, MISSING, clean, row, exercise_or_default, skipped_by_reason, task_ids, task_title
 
 
-def document(submission: SubmissionResult, rubric: Rubric | None = None,
+def document(submission: SubmissionResult, exercise: Exercise | None = None,
              tasks: list[str] | None = None) -> dict[str, Any]:
-    rubric = rubric_or_default(rubric)
-    r = row(submission, tasks if tasks is not None else task_ids([submission], rubric), rubric)
+    exercise = exercise_or_default(exercise)
+    r = row(submission, tasks if tasks is not None else task_ids([submission], exercise), exercise)
     tests: list[dict[str, Any]] = []
     notes: list[str] = []
     for task_number, cell in enumerate(r.cells, start=1):
-        title = task_title(rubric, cell.task)
+        title = task_title(exercise, cell.task)
         if cell.status in (MISSING, ABSENT):
             why = (_first_line(cell.result.checks[0].message) if cell.result and cell.result.checks
                    else "no Dockerfile found") if cell.status == MISSING else "not graded in this run"
@@ -49,8 +49,8 @@ def document(submission: SubmissionResult, rubric: Rubric | None = None,
     return {"score": r.total, "output": clean("\n".join(output)), "tests": tests}
 
 
-def render(submission: SubmissionResult, rubric: Rubric | None = None, tasks: list[str] | None = None) -> str:
-    return json.dumps(document(submission, rubric, tasks), indent=2, ensure_ascii=False) + "\n"
+def render(submission: SubmissionResult, exercise: Exercise | None = None, tasks: list[str] | None = None) -> str:
+    return json.dumps(document(submission, exercise, tasks), indent=2, ensure_ascii=False) + "\n"
 
 
 def _test(number: str, name: str, score: int, max_score: int, passed: bool, output: str, task: str) -> dict:

@@ -9,7 +9,7 @@ import time
 from typing import TextIO
 
 from ..results import TaskResult
-from ..rubric import TaskSpec
+from ..exercise import TaskSpec
 from ..submission import Submission
 from .common import printable
 

@@ -8,19 +8,19 @@ import statistics
 from pathlib import Path
 
 from ..results import SubmissionResult
-from ..rubric import Rubric
-from .common import GRADED, check_stats, clean, number, rows, rubric_or_default, task_stats, task_title
+from ..exercise import Exercise
+from .common import GRADED, check_stats, clean, number, rows, exercise_or_default, task_stats, task_title
 from .feedback import literal
 
 MOST_FAILED = 10  # class-wide rows of the "most failed checks" table
 MOST_FAILED_PER_TASK = 3
 
 
-def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> str:
-    rubric = rubric_or_default(rubric)
-    tasks, table = rows(results, rubric)
+def render(results: list[SubmissionResult], exercise: Exercise | None = None) -> str:
+    exercise = exercise_or_default(exercise)
+    tasks, table = rows(results, exercise)
     students = len(table)
-    out = ["# Class summary", ""]
+    out = ["# Class summary", "", f"{literal(exercise.title)}, {literal(exercise.version)} edition", ""]
     if not table:
         return "\n".join(out + ["No submission was graded.", ""])
     totals = [r.total for r in table]
@@ -39,7 +39,7 @@ def render(results: list[SubmissionResult], rubric: Rubric | None = None) -> str
         stats = task_stats(table, task_id)
         maxima = {r.cell(task_id).max_score for r in table if r.cell(task_id).status == GRADED}
         failing = ", ".join(f"`{check}` {_percent(rate)}" for check, rate in _most_failed_in(overall, task_id)) or "none"
-        out.append(f"| {literal(task_title(rubric, task_id))} | {stats.graded} | {stats.missing} | {number(stats.mean)} "
+        out.append(f"| {literal(task_title(exercise, task_id))} | {stats.graded} | {stats.missing} | {number(stats.mean)} "
                    f"| {number(stats.median)} | {'/'.join(map(str, sorted(maxima))) or '–'} | {failing} |")
     worst = [c for c in overall if c.failed][:MOST_FAILED]
     out += ["", "## Most failed checks", ""]

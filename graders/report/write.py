@@ -13,44 +13,44 @@ from pathlib import Path
 
 from ..files import write_atomically
 from ..results import SubmissionResult, results_document
-from ..rubric import Rubric
+from ..exercise import Exercise
 from . import dashboard, feedback, gradebook, gradescope, junit, summary
-from .common import rubric_or_default, slugs, task_ids
+from .common import exercise_or_default, run_description, slugs, task_ids
 
 DEFAULT_FORMATS = frozenset({"json", "junit", "csv", "feedback", "summary", "dashboard"})
 ALL_FORMATS = DEFAULT_FORMATS | {"gradescope"}
 
 
 def write_reports(results: list[SubmissionResult], run_dir: Path, *, formats: set[str] | frozenset[str] = DEFAULT_FORMATS,
-                  rubric: Rubric | None = None, step_summary: bool = False) -> list[Path]:
+                  exercise: Exercise | None = None, step_summary: bool = False) -> list[Path]:
     """Write the reports of `formats` into run_dir; return the paths written, top-level files first.
 
-    `rubric` gives task titles and full maxima (the default rubric when None); with `step_summary`, summary.md is
+    `exercise` gives task titles and full maxima (the default exercise when None); with `step_summary`, summary.md is
     also appended to $GITHUB_STEP_SUMMARY when that is set (GitHub Actions)."""
     unknown = set(formats) - ALL_FORMATS
     if unknown:
         raise ValueError(f"unknown report format(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(ALL_FORMATS))}")
-    rubric = rubric_or_default(rubric)
+    exercise = exercise_or_default(exercise)
     run_dir = Path(run_dir)
-    tasks = task_ids(results, rubric)
+    tasks = task_ids(results, exercise)
     names = slugs([submission.id for submission in results])
     files: dict[str, str] = {}
     if "json" in formats:
-        files["results.json"] = json.dumps(results_document(results), ensure_ascii=False) + "\n"
+        files["results.json"] = json.dumps(results_document(results, run_description(exercise)), ensure_ascii=False) + "\n"
     if "junit" in formats:
         files["junit.xml"] = junit.render(results)
     if "csv" in formats:
-        files["grades.csv"] = gradebook.render(results, rubric)
+        files["grades.csv"] = gradebook.render(results, exercise)
     if "summary" in formats:
-        files["summary.md"] = summary.render(results, rubric)
+        files["summary.md"] = summary.render(results, exercise)
     if "dashboard" in formats:
-        files.update(dashboard.render(results, rubric))
+        files.update(dashboard.render(results, exercise))
     if "feedback" in formats:
         for submission in results:
-            files[f"feedback/{names[submission.id]}.md"] = feedback.render(submission, rubric, tasks)
+            files[f"feedback/{names[submission.id]}.md"] = feedback.render(submission, exercise, tasks)
     if "gradescope" in formats:
         for submission in results:
-            files[f"gradescope/{names[submission.id]}.json"] = gradescope.render(submission, rubric, tasks)
+            files[f"gradescope/{names[submission.id]}.json"] = gradescope.render(submission, exercise, tasks)
     written = []
     for relative, text in files.items():
         path = run_dir / relative

@@ -20,7 +20,7 @@ from graders.batch import RunFolder, run_batch
 from graders.checks.base import Status
 from graders.engine import engine_time
 from graders.grading import GradingOptions
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.session import RUN_LABEL, DockerSessions
 from graders.submission import Submission
 from tests.adversarial.conftest import ROOT
@@ -56,7 +56,7 @@ class Sampler:
 
 def grade_batch(engine, submissions: list[Submission], folder: Path, jobs: int = 2):
     """The batch through run_batch with the test limits; each task's wall time from the progress events."""
-    task = load_rubric().tasks["task3-2"]
+    task = load_exercise().tasks["task3-2"]
     started: dict[str, float] = {}
     seconds: dict[str, float] = {}
 

@@ -22,7 +22,7 @@ import pytest
 from graders.engine import Engine
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.session import RUN_LABEL, DockerSessions
 from graders.submission import Submission
 from tests.adversarial.conftest import BASE, ROOT
@@ -169,7 +169,7 @@ def test_a_full_disk_is_an_error_not_the_students_failure(spare, tmp_path):
         shutil.copy2(FIXTURES / "fake_uvicorn.py", folder / "app" / "fake_uvicorn.py")
         # 150 MiB: within the 200 MiB disk budget, more than the 40 MiB left on the engine's disk
         (folder / "dockerfile-task-3-2").write_text(fixture_dockerfile("RUN dd if=/dev/zero of=/big bs=1M count=150"))
-        task = load_rubric().tasks["task3-2"]
+        task = load_exercise().tasks["task3-2"]
         with DockerSessions(mode="batch", engine=engine, repo_root=ROOT, limits=TEST_LIMITS) as sessions:
             started = time.monotonic()
             result = grade_submissions([Submission("writer", folder)], [task],

@@ -48,9 +48,9 @@ def test_the_help_groups_the_limits():
 def test_sizes_and_a_bad_size():
     assert [parse_size(t) for t in ("4G", "256M", "200MB", "64KiB", "1024", "1.5g")] == \
         [4 * 1024**3, 256 * MIB, 200 * MIB, 64 * 1024, 1024, int(1.5 * 1024**3)]
-    result = CliRunner().invoke(main, ["grade", str(ROOT / "submissions" / "model-solution"), "--build-disk", "lots"])
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"), "--build-disk", "lots"])
     assert result.exit_code == 2 and "a size is a number" in result.output
-    result = CliRunner().invoke(main, ["grade", str(ROOT / "submissions" / "model-solution"), "--memory", "1k"])
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"), "--memory", "1k"])
     assert result.exit_code == 2 and "1k is too small: at least 6 MiB" in result.output
 
 
@@ -63,7 +63,7 @@ def test_the_options_reach_the_sessions(monkeypatch, tmp_path):
 
     monkeypatch.setattr("graders.cli._docker_sessions", capture)
     monkeypatch.setattr("graders.cli._clean_before_grading", lambda hosts: None)
-    CliRunner().invoke(main, ["grade", str(ROOT / "submissions" / "model-solution"), "--no-advisories", "--task",
+    CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"), "--no-advisories", "--task",
                               "task1", "--out", str(tmp_path / "run"), "--build-disk", "300M", "--memory", "1G",
                               "--cpus", "0.5", "--pids", "100", "--image-size", "1G", "--context-size", "10M",
                               "--log-bytes", "1M", "--response-bytes", "8K", "--build-memory", "768M"])
@@ -209,13 +209,13 @@ def test_a_dockerfile_linked_out_of_the_submission_is_not_read(tmp_path):
 
 def test_no_grader_text_reaches_the_results(tmp_path):
     from graders.grading import GradingOptions, grade as grade_all
-    from graders.rubric import load_rubric
+    from graders.exercise import load_exercise
 
     folder = tmp_path / "student"
     folder.mkdir()
     (folder / "dockerfile-task-1").symlink_to(ROOT / "README.md")
     (folder / "pyproject.toml").symlink_to(ROOT / "pyproject.toml")
-    result = grade_all([Submission("student", folder)], [load_rubric().tasks["task1"]],
+    result = grade_all([Submission("student", folder)], [load_exercise().tasks["task1"]],
                        GradingOptions(static_only=True))[0].tasks[0]
     assert result.source is None if hasattr(result, "source") else True
     text = repr(result)
@@ -233,7 +233,7 @@ def test_context_size_limit(tmp_path):
         handle.truncate(1 << 30)  # sparse
     started = time.monotonic()
     with pytest.raises(ContextError, match="would exceed 64 MiB"):
-        batch_context(folder, folder / "dockerfile-task-1", ROOT, max_bytes=64 * MIB)
+        batch_context(folder, folder / "dockerfile-task-1", ROOT, starter=("app",), overlaid=("app",), max_bytes=64 * MIB)
     assert time.monotonic() - started < 2
     (folder / "app" / "big.bin").unlink()
     assert Path(folder / "app").exists()

@@ -19,7 +19,7 @@ from graders.checks.dynamic import (
     apt_lists_empty, builds, image_config, no_pip_cache, pushed, python_version, runs_as_non_root,
     serves_hello_world, smaller_than_previous,
 )
-from graders.rubric import CheckSpec, TaskSpec
+from graders.exercise import CheckSpec, TaskSpec
 from graders.session import PID_LABEL, DockerSessions
 from graders.submission import Submission
 

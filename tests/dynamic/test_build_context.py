@@ -21,6 +21,11 @@ def canonical(tmp_path):
     return root
 
 
+# The 2022 exercise's starter files and what a submission brings over them.
+FILES = {"starter": ("app", "pyproject.toml", "poetry.lock"),
+         "overlaid": ("app", "pyproject.toml", "poetry.lock", "requirements*.txt")}
+
+
 @pytest.fixture
 def submission(tmp_path):
     root = tmp_path / "alice"
@@ -37,7 +42,7 @@ def files_of(path: Path) -> dict[str, str]:
 
 
 def test_canonical_files_and_the_dockerfile(canonical, submission):
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         assert context.dockerfile == "dockerfile-task-1"
         assert files_of(context.path) == {
             "app": "<dir>", "app/__init__.py": "", "app/main.py": "canonical main\n",
@@ -56,7 +61,7 @@ def test_the_submissions_files_win(canonical, submission):
     (submission / "requirements.txt").write_text("fastapi==0.78.0\n")
     (submission / "requirements-dev.txt").write_text("pytest\n")
     (submission / "notes.md").write_text("not copied\n")
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         files = files_of(context.path)
     assert files["app/main.py"] == "alice main\n"
     assert files["app/extra.py"] == "alice extra\n"
@@ -77,7 +82,7 @@ def test_never_follows_a_link_out_of_the_submission(canonical, submission, tmp_p
     (submission / "pyproject.toml").symlink_to(outside)
     (submission / "app" / "inside.py").symlink_to(submission / "dockerfile-task-1")
     (submission / "app" / "loop").symlink_to(submission / "app")
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         files = files_of(context.path)
         notes = " ".join(context.notes)
     assert "app/leak.py" not in files and "app/etc" not in files
@@ -93,14 +98,14 @@ def test_app_folder_linked_out_is_left_out(canonical, submission, tmp_path):
     elsewhere.mkdir(parents=True)
     (elsewhere / "main.py").write_text("someone else's\n")
     (submission / "app").symlink_to(elsewhere)
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         assert (context.path / "app" / "main.py").read_text() == "canonical main\n"
 
 
 def test_fifo_is_left_out(canonical, submission):
     (submission / "app").mkdir()
     os.mkfifo(submission / "app" / "pipe")
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         assert not (context.path / "app" / "pipe").exists()
         assert any("not a regular file" in note for note in context.notes)
 
@@ -112,21 +117,21 @@ def test_too_large(canonical, submission, monkeypatch):
     (submission / "app").mkdir()
     (submission / "app" / "big.bin").write_bytes(b"0" * 2000)
     with pytest.raises(ContextError, match="would exceed"):
-        batch_context(submission, submission / "dockerfile-task-1", canonical)
+        batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES)
 
 
 def test_folders_nested_without_end(canonical, submission):
     """The copy recurses: past MAX_DEPTH it refuses (1,000 levels would overflow Python's stack)."""
     (submission / "app" / Path(*["d"] * 100)).mkdir(parents=True)
     with pytest.raises(ContextError, match=r"nests folders more than 64 deep \(`app/d/d/\.\.\.`\)"):
-        batch_context(submission, submission / "dockerfile-task-1", canonical)
+        batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES)
 
 
 def test_modes_are_kept(canonical, submission):
     (submission / "app").mkdir()
     (submission / "app" / "run.sh").write_text("#!/bin/sh\n")
     (submission / "app" / "run.sh").chmod(0o755)
-    with batch_context(submission, submission / "dockerfile-task-1", canonical) as context:
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, **FILES) as context:
         assert os.access(context.path / "app" / "run.sh", os.X_OK)
 
 

@@ -5,14 +5,14 @@ import pytest
 
 from graders.checks.base import Kind, Status
 from graders.grading import GradingOptions, grade
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 from graders.session import DockerSessions
 from graders.submission import Submission
 from tests.dynamic.conftest import ROOT
 
 pytestmark = pytest.mark.docker
 
-MODEL = ROOT / "submissions" / "model-solution"
+MODEL = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
 TASKS = ("task3-1", "task3-2", "nonroot")
 EXPECTED = {
     "task3-1": {"builds", "image-config", "serves-hello-world", "python-version", "apt-lists-empty", "no-pip-cache",
@@ -26,10 +26,10 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def graded(engine):
     assert MODEL.is_dir(), f"{MODEL} is part of the repo"
-    rubric = load_rubric()
+    exercise = load_exercise()
     sessions = DockerSessions(repo_root=ROOT, engine=engine, build_timeout=600.0)
     try:
-        results = grade([Submission("model-solution", MODEL)], [rubric.tasks[t] for t in TASKS],
+        results = grade([Submission("model-solution", MODEL)], [exercise.tasks[t] for t in TASKS],
                         GradingOptions(session_factory=sessions))
     finally:
         sessions.close()
@@ -39,7 +39,7 @@ def graded(engine):
 @pytest.mark.parametrize("task_id", TASKS)
 def test_every_dynamic_point(graded, task_id):
     task = graded[task_id]
-    dynamic = {check.id: check for check in task.checks if load_rubric().tasks[task_id].spec(check.id).check.kind
+    dynamic = {check.id: check for check in task.checks if load_exercise().tasks[task_id].spec(check.id).check.kind
                is Kind.DYNAMIC}
     assert set(dynamic) == EXPECTED[task_id]
     assert task.image is not None and task.image.size_bytes > 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from graders.checks.base import Kind, Status
 from graders.results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
-from graders.rubric import load_rubric
+from graders.exercise import load_exercise
 
-RUBRIC = load_rubric()
+RUBRIC = load_exercise()
 STATIC_ONLY = "static-only run: the image was not built"
 NO_REGISTRY = "no registry configured"
 HOSTILE = "<script>alert('id')</script>"

@@ -61,7 +61,7 @@ class Seen(HTMLParser):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("dashboard")
-    write_reports(make_class(), folder, formats={"dashboard"}, rubric=RUBRIC)
+    write_reports(make_class(), folder, formats={"dashboard"}, exercise=RUBRIC)
     return folder
 
 

@@ -27,7 +27,7 @@ def test_a_failed_check_with_its_line_message_hint_and_excerpt():
         "```",
     ])
     assert expected in text
-    assert text.startswith("# Feedback: bob\n\n**Total: ")
+    assert text.startswith("# Feedback: bob\n\nDocker fundamentals, 2022 edition\n\n**Total: ")
     assert "| Task 2 - Caching: the same image made lean |" in text
 
 

@@ -7,7 +7,7 @@ from .classbuilder import RUBRIC, make_class, submission, task
 
 def test_the_class_at_a_glance():
     text = summary.render(make_class(), RUBRIC)
-    assert text.startswith("# Class summary\n\n**8 students**, 5 tasks; total score: mean 72.9, median 85 (max 97).")
+    assert text.startswith("# Class summary\n\nDocker fundamentals, 2022 edition\n\n**8 students**, 5 tasks; total score: mean 72.9, median 85 (max 97).")
     assert "**1 check ended in a harness error**" in text
     nonroot = next(line for line in text.splitlines() if line.startswith("| Non-root"))
     assert nonroot.split(" | ")[1:5] == ["5", "3", "10.8", "12"]
@@ -27,7 +27,7 @@ def test_exact_small_class():
 
 def test_no_failure_and_no_class():
     assert "No check failed." in summary.render([submission("a", task("task1"))], RUBRIC)
-    assert summary.render([], RUBRIC) == "# Class summary\n\nNo submission was graded.\n"
+    assert summary.render([], RUBRIC) == "# Class summary\n\nDocker fundamentals, 2022 edition\n\nNo submission was graded.\n"
 
 
 def test_ids_cannot_break_the_table():

@@ -8,7 +8,7 @@ from graders.report import text
 from graders.report.common import printable
 from graders.report.progress import BatchProgress
 from graders.results import CheckResult, SubmissionResult, TaskResult
-from graders.rubric import TaskSpec
+from graders.exercise import TaskSpec
 from graders.submission import Submission
 
 NAME = "evil\x1b[2Jclear\nsecond line\x07"

@@ -29,7 +29,7 @@ def relative(paths: list[Path], root: Path) -> set[str]:
 
 def test_default_formats(tmp_path):
     results = make_class()
-    written = write_reports(results, tmp_path, rubric=RUBRIC)
+    written = write_reports(results, tmp_path, exercise=RUBRIC)
     names = slugs([s.id for s in results]).values()
     assert relative(written, tmp_path) == {
         "results.json", "junit.xml", "grades.csv", "summary.md", "index.html",
@@ -40,7 +40,7 @@ def test_default_formats(tmp_path):
 
 
 def test_gradescope_on_request_and_a_subset(tmp_path):
-    written = write_reports(make_class(), tmp_path, formats={"csv", "gradescope"}, rubric=RUBRIC)
+    written = write_reports(make_class(), tmp_path, formats={"csv", "gradescope"}, exercise=RUBRIC)
     assert {p.parts[len(tmp_path.parts)] for p in written} == {"grades.csv", "gradescope"}
     assert len([p for p in written if p.suffix == ".json"]) == 8
 
@@ -55,7 +55,7 @@ def test_odd_ids_never_escape_the_folder(tmp_path):
     ids = ["../../escape", "/abs/path", "..", ".", "a/../../b", "\udcff", "Zoë", "zoë", "ZOË", "con"]
     results = [SubmissionResult(student, ()) for student in ids]
     run_dir = tmp_path / "run"
-    written = write_reports(results, run_dir, formats=ALL_FORMATS, rubric=RUBRIC)
+    written = write_reports(results, run_dir, formats=ALL_FORMATS, exercise=RUBRIC)
     for path in written:
         assert path.resolve().is_relative_to(run_dir.resolve())
     assert len([p for p in written if p.parent.name == "feedback"]) == len(ids)
@@ -63,7 +63,7 @@ def test_odd_ids_never_escape_the_folder(tmp_path):
 
 
 def test_atomic_writes_leave_the_old_file_whole_on_failure(tmp_path, monkeypatch):
-    write_reports(make_class(), tmp_path, formats={"csv"}, rubric=RUBRIC)
+    write_reports(make_class(), tmp_path, formats={"csv"}, exercise=RUBRIC)
     before = (tmp_path / "grades.csv").read_bytes()
 
     def crash(source, target):
@@ -71,7 +71,7 @@ def test_atomic_writes_leave_the_old_file_whole_on_failure(tmp_path, monkeypatch
 
     monkeypatch.setattr(files.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        write_reports(make_class()[:1], tmp_path, formats={"csv"}, rubric=RUBRIC)
+        write_reports(make_class()[:1], tmp_path, formats={"csv"}, exercise=RUBRIC)
     assert (tmp_path / "grades.csv").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no temporary file left
 
@@ -79,7 +79,7 @@ def test_atomic_writes_leave_the_old_file_whole_on_failure(tmp_path, monkeypatch
 def test_files_are_readable_utf8_with_the_usual_permissions(tmp_path):
     old = os.umask(0o022)
     try:
-        write_reports(make_class(), tmp_path, formats={"csv", "summary"}, rubric=RUBRIC)
+        write_reports(make_class(), tmp_path, formats={"csv", "summary"}, exercise=RUBRIC)
     finally:
         os.umask(old)
     assert (tmp_path / "grades.csv").stat().st_mode & 0o777 == 0o644
@@ -89,9 +89,9 @@ def test_files_are_readable_utf8_with_the_usual_permissions(tmp_path):
 def test_step_summary_only_when_asked(tmp_path, monkeypatch):
     target = tmp_path / "step.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(target))
-    write_reports(make_class(), tmp_path / "a", formats={"summary"}, rubric=RUBRIC)
+    write_reports(make_class(), tmp_path / "a", formats={"summary"}, exercise=RUBRIC)
     assert not target.exists()
-    write_reports(make_class(), tmp_path / "b", formats={"summary"}, rubric=RUBRIC, step_summary=True)
+    write_reports(make_class(), tmp_path / "b", formats={"summary"}, exercise=RUBRIC, step_summary=True)
     assert target.read_text(encoding="utf-8") == (tmp_path / "b" / "summary.md").read_text(encoding="utf-8")
 
 
@@ -111,7 +111,7 @@ class _Totals(HTMLParser):
 def test_totals_agree_across_results_json_grades_csv_summary_and_dashboard(tmp_path):
     results = make_class()
     results = [r for r in results if r.id != "eve"]  # eve's nonroot was never graded: results.json has no such task
-    write_reports(results, tmp_path, rubric=RUBRIC)
+    write_reports(results, tmp_path, exercise=RUBRIC)
 
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     from_json = {s["id"]: (sum(t["score"] for t in s["tasks"]), sum(t["max_score"] for t in s["tasks"]))
@@ -138,7 +138,7 @@ def test_totals_agree_across_results_json_grades_csv_summary_and_dashboard(tmp_p
 
 def test_a_task_never_graded_counts_its_full_max_in_every_gradebook(tmp_path):
     results = make_class()
-    write_reports(results, tmp_path, rubric=RUBRIC)
+    write_reports(results, tmp_path, exercise=RUBRIC)
     eve = next(r for r in results if r.id == "eve")
     expected = (eve.score, eve.max_score + full_max(RUBRIC, "nonroot"))
     row = next(row for row in csv.DictReader(io.StringIO((tmp_path / "grades.csv").read_text(), newline=""))
