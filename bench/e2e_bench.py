@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from graders import session as session_module  # noqa: E402
 from graders.build_context import batch_context  # noqa: E402
-from graders.checks.base import Kind, Status  # noqa: E402
+from graders.checks.base import Status  # noqa: E402
 from graders.grading import GradingOptions, grade  # noqa: E402
-from graders.exercise import CheckSpec, TaskSpec, load_exercise  # noqa: E402
+from graders.exercise import TaskSpec, load_exercise  # noqa: E402
 from graders.session import DockerSessions  # noqa: E402
 from graders.submission import Submission  # noqa: E402
 
@@ -52,19 +52,6 @@ for i in $(seq 1 "$count"); do
     docker rm -f "$cid" >/dev/null
 done
 """
-
-
-def task_spec(task_id: str) -> TaskSpec:
-    """The rubric's task; when the rubric does not list dynamic checks yet, its static checks plus all dynamic ones."""
-    task = load_exercise().tasks[task_id]
-    if any(spec.check.kind is Kind.DYNAMIC for spec in task.checks):
-        return task
-    from graders.checks.dynamic import (apt_lists_empty, builds, image_config, no_pip_cache, pushed, python_version,
-                                        serves_hello_world)
-
-    dynamic = [CheckSpec(m.check) for m in (builds, image_config, serves_hello_world, python_version, apt_lists_empty,
-                                            no_pip_cache, pushed)]
-    return TaskSpec(task.id, task.title, task.dockerfiles, task.tag, task.checks + tuple(dynamic))
 
 
 class LatencyWatch:
@@ -150,7 +137,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
 
-    task = task_spec(arguments.task)
+    task = load_exercise().tasks[arguments.task]
     source = arguments.submission.resolve()
     dockerfile = Submission(source.name, source).find(task.dockerfiles)
     if dockerfile is None:

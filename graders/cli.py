@@ -31,8 +31,8 @@ def main() -> None:
     """Grade Dockerfile submissions of an exercise (see `exercises`)."""
 
 
-_EXERCISE_HELP = (f"The exercise to grade against: a name listed by `exercises`, or the path of an exercise folder "
-                  f"[default: the run folder's, else {DEFAULT_EXERCISE}].")
+_EXERCISE_HELP = ("The exercise to grade against: a name listed by `exercises`, or the path of an exercise folder "
+                  f"[default: the run folder's, else graders.toml's, else {DEFAULT_EXERCISE}].")
 
 
 @main.command(name="grade", cls=LimitsCommand)
@@ -151,14 +151,15 @@ def merge_command(run_dirs, out_dir, formats, exercise_name) -> None:
 
 
 def _exercise(name: str | None, folders: list[RunFolder]) -> Exercise:
-    """The exercise named, else the one the run folders remember (they must agree), else the default."""
+    """The exercise named, else the one the run folders remember (they must agree), else graders.toml's at the
+    repo root, else the default."""
     if name:
         return load_exercise(name)
     remembered = {found for folder in folders if (found := folder.remembered()) is not None}
     if len(remembered) > 1:
         raise ExerciseError(f"the run folders were graded against different exercises ({', '.join(sorted(remembered))}); "
                             "merge the folders of one exercise, or name it with --exercise")
-    return load_exercise(remembered.pop() if remembered else None)
+    return load_exercise(remembered.pop() if remembered else configured_exercise(ROOT))
 
 
 @main.command(name="exercises")

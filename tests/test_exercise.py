@@ -1,5 +1,6 @@
 """Exercise folders: loaded strictly, their mistakes reported as the instructor's, never as a student's failure."""
 
+import json
 import textwrap
 
 import pytest
@@ -173,3 +174,26 @@ def test_exercises_lists_what_is_available():
     result = CliRunner().invoke(main, ["exercises"])
     assert result.exit_code == 0
     assert f"{DEFAULT_EXERCISE}  Docker fundamentals, 2022 edition  [default]" in result.output
+
+
+def test_a_run_folder_remembers_its_exercise_for_resume_and_merge(tmp_path):
+    root = folder(tmp_path, TASK + "[tasks.t.checks]\nbase-image = { image = \"alpine:3\" }\n")
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    (tmp_path / "class" / "alice" / "Dockerfile").write_text("FROM alpine:3\n")
+    run = tmp_path / "class" / "run"  # --out inside the graded folder: never taken for a student
+    graded = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercise", str(root), "--static-only",
+                                       "--no-advisories", "--out", str(run)])
+    assert graded.exit_code == 0, graded.output
+    document = json.loads((run / "results.json").read_text())
+    assert document["run"]["exercise"] == "course" and document["run"]["exercise_version"] == "1"
+    assert document["run"]["exercise_digest"].startswith("sha256:")
+    assert [s["id"] for s in document["submissions"]] == ["alice"]
+    resumed = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--static-only", "--no-advisories",
+                                        "--resume", "--out", str(run)])
+    assert resumed.exit_code == 0, resumed.output
+    merged = CliRunner().invoke(main, ["merge", str(run), "--out", str(tmp_path / "merged")])
+    assert merged.exit_code == 0, merged.output
+    assert json.loads((tmp_path / "merged" / "results.json").read_text())["run"]["exercise"] == "course"
+    other = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercise", DEFAULT_EXERCISE,
+                                      "--static-only", "--no-advisories", "--out", str(run)])
+    assert other.exit_code == 2 and "holds results graded against" in other.output

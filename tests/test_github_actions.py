@@ -92,7 +92,7 @@ def make_targets(script: str) -> list[str]:
 def graders_calls(script: str) -> list[tuple[str, list[str]]]:
     """(subcommand, its --options) of each `python -m graders ...` call."""
     return [(call.group(1), re.findall(r"(?<!\S)(--[\w-]+)", call.group(2)))
-            for call in re.finditer(r"-m graders\s+([\w-]+)([^\n]*)", script)]
+            for call in re.finditer(r"-m graders\s+([\w-]+)([^\n]*)", script.replace("\\\n", " "))]
 
 
 TARGETS = sorted({(workflow.name, target) for workflow in (STUDENT, INSTRUCTOR) for script in run_scripts(workflow)
@@ -135,6 +135,7 @@ def test_the_instructor_workflow_grades_shards_then_merges_them():
     calls = [(command, options) for script in run_scripts(INSTRUCTOR) for command, options in graders_calls(script)]
     assert calls == [("grade", ["--shard", "--out"]), ("merge", ["--out"])]
     text = INSTRUCTOR.read_text()
+    assert '${EXERCISE:+--exercise "$EXERCISE"}' in text  # the exercise input, when given
     assert "--out \"reports/shard-$SHARD\"" in text and "merge reports/shard-* --out reports/merged" in text
     assert "fromJSON(needs.plan.outputs.shards)" in text
     # each artifact holds its shard-K/ folder, merged into reports/ (one shard alone would be extracted flat)

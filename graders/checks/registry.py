@@ -5,33 +5,34 @@ from __future__ import annotations
 from .base import Check
 from .static import (
     apt_lists_removed,
+    apt_package_installed,
     base_image,
     cmd,
     copy_context,
     deadsnakes_ppa,
     debian_frontend_arg,
+    dockerignore,
     entrypoint,
-    expose_8000,
+    expose,
     no_install_recommends,
     no_manual_python,
     non_root_user,
     one_command_per_run,
     pinned_python_packages,
-    pip_installed,
     pip_no_cache_dir,
     poetry_install,
     poetry_project,
-    python38_installed,
     pythonunbuffered_env,
     single_install_run,
+    user_scripts_on_path,
     workdir,
 )
 
 STATIC_MODULES = (
     base_image, debian_frontend_arg, pythonunbuffered_env, one_command_per_run, single_install_run, deadsnakes_ppa,
-    python38_installed, pip_installed, pinned_python_packages, no_install_recommends, pip_no_cache_dir,
-    apt_lists_removed, no_manual_python, poetry_install, poetry_project, workdir, copy_context, expose_8000,
-    entrypoint, cmd, non_root_user,
+    apt_package_installed, pinned_python_packages, no_install_recommends, pip_no_cache_dir, apt_lists_removed,
+    no_manual_python, poetry_install, poetry_project, dockerignore, workdir, copy_context, expose, entrypoint, cmd,
+    non_root_user, user_scripts_on_path,
 )
 CHECKS: tuple[Check, ...] = tuple(module.check for module in STATIC_MODULES)
 REGISTRY: dict[str, Check] = {check.id: check for check in CHECKS}
@@ -45,12 +46,12 @@ from .dynamic import (  # noqa: E402
     pushed,
     python_version,
     runs_as_non_root,
-    serves_hello_world,
+    serves_http,
     smaller_than_previous,
 )
 
 DYNAMIC_MODULES = (
-    builds, image_config, serves_hello_world, python_version, apt_lists_empty, no_pip_cache, smaller_than_previous,
+    builds, image_config, serves_http, python_version, apt_lists_empty, no_pip_cache, smaller_than_previous,
     runs_as_non_root, pushed,
 )
 CHECKS = CHECKS + tuple(module.check for module in DYNAMIC_MODULES)

@@ -5,6 +5,7 @@ from tests.checks.helpers import assert_fails, assert_passes
 
 UVICORN = 'FROM ubuntu:20.04\nENTRYPOINT ["uvicorn"]\n'
 POETRY = 'FROM python:3.8.12\nENTRYPOINT ["poetry", "run"]\n'
+EXERCISE = {"app": "app.main:app", "host": "0.0.0.0", "port": 8000}
 TASK3 = {"program": "uvicorn"}
 
 
@@ -29,7 +30,7 @@ TASK3 = {"program": "uvicorn"}
          "no-entrypoint-reported-elsewhere"],
 )
 def test_passes(dockerfile, parameters):
-    assert_passes(check, dockerfile, **parameters)
+    assert_passes(check, dockerfile, **EXERCISE, **parameters)
 
 
 @pytest.mark.parametrize(
@@ -68,4 +69,11 @@ def test_passes(dockerfile, parameters):
          "earlier-stage-only"],
 )
 def test_fails(dockerfile, parameters, line, says):
-    assert_fails(check, dockerfile, line=line, says=says, **parameters)
+    assert_fails(check, dockerfile, line=line, says=says, **EXERCISE, **parameters)
+
+
+def test_reads_the_app_host_and_port_from_its_parameters():
+    dockerfile = UVICORN + 'CMD ["shop.api:app", "--host", "::", "--port", "5000"]\n'
+    assert_passes(check, dockerfile, app="shop.api:app", host="::", port=5000)
+    assert_fails(check, dockerfile, line=3, says='write `CMD ["app.main:app", "--host", "::", "--port", "5000"]`',
+                 app="app.main:app", host="::", port=5000)

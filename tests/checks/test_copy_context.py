@@ -3,6 +3,7 @@ import pytest
 from graders.checks.static.copy_context import check
 from tests.checks.helpers import assert_fails, assert_passes
 
+SERVER = {"destination": "/server"}
 NONROOT = {"destination": "/home/runner/server"}
 
 
@@ -26,14 +27,15 @@ NONROOT = {"destination": "/home/runner/server"}
          "before-workdir", "lock-files-first", "nonroot-chown", "several-flags", "multi-stage"],
 )
 def test_passes(dockerfile, parameters):
-    assert_passes(check, dockerfile, **parameters)
+    assert_passes(check, dockerfile, **{**SERVER, **parameters})
 
 
 @pytest.mark.parametrize(
     ("dockerfile", "parameters", "line", "says"),
     [
         ("FROM ubuntu:20.04\nWORKDIR /server\nCOPY app /server/app\n", {}, 3,
-         "copies only part of the build context; the whole of it, pyproject.toml and poetry.lock included"),
+         "copies only part of the build context; the whole of it, the app's project files included, must go into "
+         "/server"),
         ("FROM ubuntu:20.04\nCOPY . /app\n", {}, 2, "copies the build context to /app, not /server"),
         ("FROM ubuntu:20.04\nCOPY . .\n", {}, 2, "to / (the working directory at that point)"),
         ("FROM ubuntu:20.04\nCOPY . .\nWORKDIR /server\n", {}, 2, "to / (the working directory at that point)"),
@@ -48,4 +50,4 @@ def test_passes(dockerfile, parameters):
          "dot-dot-in-other-workdir", "missing", "from-other-stage", "from-flag", "nonroot-server"],
 )
 def test_fails(dockerfile, parameters, line, says):
-    assert_fails(check, dockerfile, line=line, says=says, **parameters)
+    assert_fails(check, dockerfile, line=line, says=says, **{**SERVER, **parameters})

@@ -3,6 +3,7 @@ import pytest
 from graders.checks.static.deadsnakes_ppa import check
 from tests.checks.helpers import assert_fails, assert_passes
 
+EXERCISE = {"ppa": "ppa:deadsnakes/ppa", "python_package": "python3.8"}
 TASK1 = """
 FROM ubuntu:20.04
 RUN apt-get update
@@ -44,7 +45,7 @@ RUN apt-get install -y python3.8
          "sh-c-and-exec-form", "installed-again-after-ppa", "crlf", "multi-stage"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **EXERCISE)
 
 
 def test_passes_with_other_parameters():
@@ -97,4 +98,36 @@ def test_passes_with_other_parameters():
          "no-update", "update-after-python", "heredoc-no-update", "ppa-in-earlier-stage-only"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **EXERCISE)
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        TASK1,
+        "FROM x\nRUN apt-get -y update && apt-get install -y software-properties-common "
+        "&& add-apt-repository -y ppa:deadsnakes/ppa && apt-get update && apt-get install -y python3.8\n",
+        "FROM x\nRUN apt update\nRUN apt install -y software-properties-common && add-apt-repository -y "
+        "ppa:deadsnakes/ppa && apt update && apt install -y python3.8\n",
+    ],
+    ids=["task1-separate-runs", "one-run", "apt-in-two-runs"],
+)
+def test_first_update_passes_when_an_update_comes_first(dockerfile):
+    assert_passes(check, dockerfile, **EXERCISE, first_update=True)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "line"),
+    [
+        ("FROM x\nRUN apt-get install -y software-properties-common && add-apt-repository -y ppa:deadsnakes/ppa "
+         "&& apt-get update && apt-get install -y python3.8\n", 2),
+        ("FROM x\nRUN apt-get install -y software-properties-common\nRUN apt-get update\n"
+         "RUN add-apt-repository -y ppa:deadsnakes/ppa\nRUN apt-get update && apt-get install -y python3.8\n", 2),
+    ],
+    ids=["no-update-first", "update-after-the-tools"],
+)
+def test_first_update_fails_without_an_update_before_the_tools(dockerfile, line):
+    assert_fails(check, dockerfile, line=line, says=f"line {line}: `apt-get install -y software-properties-common` "
+                 "runs before any `apt-get update`: the task's apt sequence starts with `apt-get -y update`",
+                 **EXERCISE, first_update=True)
+    assert_passes(check, dockerfile, **EXERCISE)

@@ -3,6 +3,8 @@ import pytest
 from graders.checks.static.debian_frontend_arg import check
 from tests.checks.helpers import assert_fails, assert_passes
 
+EXERCISE = {"name": "DEBIAN_FRONTEND", "value": "noninteractive"}
+
 
 @pytest.mark.parametrize(
     "dockerfile",
@@ -22,7 +24,7 @@ from tests.checks.helpers import assert_fails, assert_passes
     ],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **EXERCISE)
 
 
 @pytest.mark.parametrize(
@@ -57,4 +59,11 @@ def test_passes(dockerfile):
     ],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **EXERCISE)
+
+
+def test_reads_the_variable_and_its_value_from_its_parameters():
+    dockerfile = "FROM debian:12\nARG APT_LISTCHANGES_FRONTEND=none\nRUN apt-get update\n"
+    assert_passes(check, dockerfile, name="APT_LISTCHANGES_FRONTEND", value="none")
+    assert_fails(check, dockerfile, line=2, says="gives APT_LISTCHANGES_FRONTEND the value `none`; write "
+                 "`ARG APT_LISTCHANGES_FRONTEND=mail`", name="APT_LISTCHANGES_FRONTEND", value="mail")

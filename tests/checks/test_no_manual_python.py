@@ -4,6 +4,8 @@ from graders.checks.static.no_manual_python import check
 from tests.checks.helpers import assert_fails, assert_passes
 
 TASK3 = "FROM python:3.8.12\nWORKDIR /server\nCOPY . /server\n"
+EXERCISE = {"ppa": "ppa:deadsnakes/ppa", "apt_packages": ("python3.8", "python3-pip"),
+            "app_packages": ("fastapi", "sqlalchemy", "alembic", "uvicorn")}
 
 
 @pytest.mark.parametrize(
@@ -21,7 +23,7 @@ TASK3 = "FROM python:3.8.12\nWORKDIR /server\nCOPY . /server\n"
     ids=["poetry", "other-apt-package", "pip-and-poetry-upgrade", "apt-remove", "other-ppa", "earlier-stage"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **EXERCISE)
 
 
 @pytest.mark.parametrize(
@@ -48,9 +50,18 @@ def test_passes(dockerfile):
          "heredoc", "sh-c-two-findings"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **EXERCISE)
+
+
+def test_reads_the_ppa_and_the_packages_from_its_parameters():
+    dockerfile = TASK3 + "RUN apt-get install -y python3.11 && pip install flask\n"
+    assert_passes(check, dockerfile, **EXERCISE)
+    assert_fails(check, dockerfile, line=4, says="installs python3.11: the python base image already ships python "
+                 "and pip; remove it; line 4: `pip install flask` pip installs flask",
+                 ppa="ppa:deadsnakes/ppa", apt_packages=("python3.11",), app_packages=("Flask",))
 
 
 def test_fails_on_requirements_file(tmp_path):
     assert_fails(check, TASK3 + "RUN pip install --no-cache-dir -r /server/requirements.txt\n", line=4,
-                 says="pip installs fastapi", files={"requirements.txt": "fastapi==0.78.0\n"}, tmp_path=tmp_path)
+                 says="pip installs fastapi", files={"requirements.txt": "fastapi==0.78.0\n"}, tmp_path=tmp_path,
+                 **EXERCISE)

@@ -26,7 +26,7 @@ BASE = "FROM python:3.8.12-slim\n"
          "created-in-parent-stage"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, uid=10000)
 
 
 @pytest.mark.parametrize(
@@ -49,4 +49,16 @@ def test_passes(dockerfile):
          "created-in-unrelated-stage"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, uid=10000)
+
+
+def test_reads_the_uid_from_its_parameter():
+    dockerfile = BASE + "RUN useradd --uid 2000 app\nUSER 2000\n"
+    assert_passes(check, dockerfile, uid=2000)
+    assert_fails(check, dockerfile, line=2, says="creates app with uid 2000; the uid 10000 is required", uid=10000)
+
+
+@pytest.mark.parametrize("user", ["runner", "10000"])
+def test_clustered_options_name_the_user(user):
+    # useradd reads -ms as -m (a flag) then -s /bin/bash: the user is runner, not /bin/bash
+    assert_passes(check, BASE + f"RUN useradd --uid 10000 -ms /bin/bash runner\nUSER {user}\n", uid=10000)

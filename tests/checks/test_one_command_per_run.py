@@ -70,7 +70,7 @@ def test_fails(dockerfile, line, says):
 def test_message_quotes_the_run_and_says_how_to_fix_it():
     result = assert_fails(check, "FROM x\nRUN apt-get update && apt-get install -y python3.8\n")
     assert result.message == (
-        "line 2: `RUN apt-get update && apt-get install -y python3.8` holds 2 commands; task 1 wants one RUN per "
+        "line 2: `RUN apt-get update && apt-get install -y python3.8` holds 2 commands; the task wants one RUN per "
         "command, so split it into 2 RUN instructions"
     )
 

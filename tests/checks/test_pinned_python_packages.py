@@ -5,6 +5,7 @@ from tests.checks.helpers import assert_fails, assert_passes
 
 ALL = 'fastapi==0.78.0 SQLAlchemy==1.4.36 alembic==1.7.7 "uvicorn[standard]==0.17.6"'
 REQUIREMENTS = "fastapi==0.78.0\nSQLAlchemy==1.4.36\nalembic==1.7.7\nuvicorn[standard]==0.17.6\n"
+PINS = {"requirements": ("fastapi==0.78.0", "SQLAlchemy==1.4.36", "alembic==1.7.7", "uvicorn[standard]==0.17.6")}
 
 
 @pytest.mark.parametrize(
@@ -26,7 +27,7 @@ REQUIREMENTS = "fastapi==0.78.0\nSQLAlchemy==1.4.36\nalembic==1.7.7\nuvicorn[sta
          "heredoc", "exec-form", "final-stage-counts"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **PINS)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,7 @@ def test_passes(dockerfile):
     ids=["requirements-file", "absolute-path-under-workdir", "nested-file-and-hash"],
 )
 def test_passes_with_requirements_files(dockerfile, files, tmp_path):
-    assert_passes(check, dockerfile, files=files, tmp_path=tmp_path)
+    assert_passes(check, dockerfile, files=files, tmp_path=tmp_path, **PINS)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +69,14 @@ def test_passes_with_requirements_files(dockerfile, files, tmp_path):
          "two-problems", "no-pip", "earlier-stage"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **PINS)
+
+
+def test_reads_the_pins_from_its_parameter():
+    dockerfile = "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3 gunicorn==22.0.0\n"
+    assert_passes(check, dockerfile, requirements=("Flask==3.0.3", "gunicorn==22.0.0"))
+    assert_fails(check, dockerfile, line=2, says="`flask==3.0.3` pins version 3.0.3, not 3.1.0; write `Flask==3.1.0`",
+                 requirements=("Flask==3.1.0",))
 
 
 @pytest.mark.parametrize(
@@ -89,4 +97,4 @@ def test_fails(dockerfile, line, says):
     ids=["missing-file", "range-in-file", "nested-file-missing-extra", "binary-file"],
 )
 def test_fails_with_requirements_files(dockerfile, files, line, says, tmp_path):
-    assert_fails(check, dockerfile, line=line, says=says, files=files, tmp_path=tmp_path)
+    assert_fails(check, dockerfile, line=line, says=says, files=files, tmp_path=tmp_path, **PINS)

@@ -4,6 +4,9 @@ from graders.checks.static.poetry_install import check
 from tests.checks.helpers import assert_fails, assert_passes
 
 TASK3 = "FROM python:3.8.12-slim\nWORKDIR /server\nCOPY . /server\n"
+EDITION_2022 = {"dev_flags": ("--no-dev", "--only main", "--without dev")}
+EDITION_2023 = {"dev_flags": ("--only main", "--without dev")}  # Poetry 2: no `--no-dev`
+PIP_POETRY = TASK3 + "RUN pip install --no-cache-dir poetry && "
 
 
 @pytest.mark.parametrize(
@@ -26,7 +29,7 @@ TASK3 = "FROM python:3.8.12-slim\nWORKDIR /server\nCOPY . /server\n"
          "pip-no-cache-dir-env", "crlf-sh-c", "heredoc", "exec-form", "final-stage-counts"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **EDITION_2022)
 
 
 @pytest.mark.parametrize(
@@ -60,4 +63,61 @@ def test_passes(dockerfile):
          "wrong-order", "curl-installer", "pipx", "installed-in-earlier-stage"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **EDITION_2022)
+
+
+@pytest.mark.parametrize(
+    "install",
+    ["poetry install --only main", "poetry install --only=main", "poetry install --no-root --only main",
+     "poetry install --without dev", "poetry install --without=dev,test", "poetry install --without test --without dev",
+     "poetry install --only main --with dev"],
+    ids=["only", "only-equals", "any-option-order", "without", "without-equals-list", "without-twice",
+         "only-overrides-with"],
+)
+def test_spellings_compare_by_what_they_install(install):
+    assert_passes(check, PIP_POETRY + install + "\n", **EDITION_2023)
+
+
+def test_only_main_passes_where_only_without_dev_is_accepted():
+    assert_passes(check, PIP_POETRY + "poetry install --only main\n", dev_flags=("--without dev",))
+
+
+@pytest.mark.parametrize(
+    ("install", "says"),
+    [
+        ("poetry install --no-dev",
+         'line 4: `poetry install --no-dev` uses `--no-dev`, which Poetry 2 (what an unpinned `pip install poetry` '
+         'installs) removed: it stops with `The option "--no-dev" does not exist`; write `poetry install --only main`'),
+        ("poetry install --no-dev --only main", 'The option "--no-dev" does not exist'),
+        ("poetry install", "`poetry install` also installs the dev dependencies; write `poetry install --only main`"),
+        ("poetry install --without test",
+         "`poetry install --without test` still installs dependencies that `--only main` or `--without dev` would "
+         "leave out; write `poetry install --only main`"),
+        ("poetry install --only main,dev", "still installs dependencies that"),
+        ("poetry install --only docs",
+         "`poetry install --only docs` leaves out the app's own dependencies (Poetry's `main` group)"),
+        ("poetry install --without main,dev", "leaves out the app's own dependencies"),
+    ],
+    ids=["no-dev-in-poetry-2", "no-dev-with-only", "no-flag", "without-other-group", "only-with-dev",
+         "only-other-group", "without-main"],
+)
+def test_fails_on_what_the_edition_does_not_accept(install, says):
+    assert_fails(check, PIP_POETRY + install + "\n", line=4, says=says, **EDITION_2023)
+
+
+def test_no_dev_passes_where_it_is_accepted():
+    assert_passes(check, PIP_POETRY + "poetry install --no-dev\n", dev_flags=("--no-dev",))
+
+
+def test_messages_and_hint_name_the_accepted_spellings():
+    assert_fails(check, TASK3 + "RUN pip install --no-cache-dir poetry\n", line=4, says="add `poetry install "
+                 "--without dev` (`--no-dev` before poetry 1.2) after line 4", dev_flags=("--without dev", "--no-dev"))
+    assert_fails(check, TASK3 + "RUN pip install --no-cache-dir poetry\n", line=4, says="add `poetry install "
+                 "--only main` after line 4", **EDITION_2023)
+    assert "{dev_flags}" in check.hint
+
+
+def test_an_accepted_spelling_that_is_none_of_the_kinds_is_the_exercise_s_mistake():
+    with pytest.raises(ValueError, match="dev_flags: `--sync` is not `--no-dev`, `--only GROUPS` or `--without "
+                       "GROUPS`"):
+        check(None, dev_flags=("--sync",))

@@ -26,6 +26,8 @@ dependencies = [
     "uvicorn[standard] (==0.17.6)",
 ]
 """
+DEPENDENCIES = {"dependencies": ("fastapi==0.78.0", "sqlalchemy==1.4.36", "alembic==1.7.7",
+                                "uvicorn[standard]==0.17.6")}
 LOCK = "".join(
     f'[[package]]\nname = "{name}"\nversion = "{version}"\noptional = false\n\n'
     for name, version in [("alembic", "1.7.7"), ("anyio", "4.5.2"), ("fastapi", "0.78.0"), ("SQLAlchemy", "1.4.36"),
@@ -46,7 +48,7 @@ LOCK = "".join(
     ids=["poetry-style", "double-equals-and-case", "pep621-poetry-2", "pep621-with-poetry-source", "short-version"],
 )
 def test_passes(files, tmp_path):
-    assert_passes(check, "FROM x\n", files=files, tmp_path=tmp_path)
+    assert_passes(check, "FROM x\n", files=files, tmp_path=tmp_path, **DEPENDENCIES)
 
 
 @pytest.mark.parametrize(
@@ -85,4 +87,11 @@ def test_passes(files, tmp_path):
          "lock-missing-package", "unreadable-pyproject"],
 )
 def test_fails(files, says, tmp_path):
-    assert_fails(check, "FROM x\n", line=None, says=says, files=files, tmp_path=tmp_path)
+    assert_fails(check, "FROM x\n", line=None, says=says, files=files, tmp_path=tmp_path, **DEPENDENCIES)
+
+
+def test_reads_the_dependencies_from_its_parameter(tmp_path):
+    files = {"pyproject.toml": PYPROJECT, "poetry.lock": LOCK}
+    assert_passes(check, "FROM x\n", files=files, tmp_path=tmp_path, dependencies=("fastapi==0.78.0",))
+    assert_fails(check, "FROM x\n", says='`fastapi = "0.78.0"` pins version 0.78.0, not 0.110.0; run '
+                 '`poetry add "fastapi==0.110.0"`', files=files, tmp_path=tmp_path, dependencies=("fastapi==0.110.0",))

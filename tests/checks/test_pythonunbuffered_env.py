@@ -3,6 +3,8 @@ import pytest
 from graders.checks.static.pythonunbuffered_env import check
 from tests.checks.helpers import assert_fails, assert_passes
 
+EXERCISE = {"name": "PYTHONUNBUFFERED", "value": "1"}
+
 
 @pytest.mark.parametrize(
     "dockerfile",
@@ -19,7 +21,7 @@ from tests.checks.helpers import assert_fails, assert_passes
          "inherited-from-stage"],
 )
 def test_passes(dockerfile):
-    assert_passes(check, dockerfile)
+    assert_passes(check, dockerfile, **EXERCISE)
 
 
 @pytest.mark.parametrize(
@@ -36,4 +38,12 @@ def test_passes(dockerfile):
     ids=["missing", "zero", "empty", "overridden-with-zero", "arg-instead", "wrong-case", "earlier-stage-only"],
 )
 def test_fails(dockerfile, line, says):
-    assert_fails(check, dockerfile, line=line, says=says)
+    assert_fails(check, dockerfile, line=line, says=says, **EXERCISE)
+
+
+def test_reads_the_variable_and_its_value_from_its_parameters():
+    dockerfile = "FROM python:3.12-slim\nENV PYTHONDONTWRITEBYTECODE=1\n"
+    assert_passes(check, dockerfile, name="PYTHONDONTWRITEBYTECODE", value="1")
+    assert_fails(check, dockerfile, line=None, says="no `ENV PYTHONUNBUFFERED=1`", **EXERCISE)
+    assert_fails(check, dockerfile, line=2, says="gives PYTHONDONTWRITEBYTECODE the value `1`; write "
+                 "`ENV PYTHONDONTWRITEBYTECODE=yes`", name="PYTHONDONTWRITEBYTECODE", value="yes")

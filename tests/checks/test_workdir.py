@@ -3,6 +3,7 @@ import pytest
 from graders.checks.static.workdir import check
 from tests.checks.helpers import assert_fails, assert_passes
 
+SERVER = {"path": "/server"}
 NONROOT = {"path": "/home/runner/server"}
 
 
@@ -23,7 +24,7 @@ NONROOT = {"path": "/home/runner/server"}
          "nonroot-relative", "nonroot-variable", "inherited-from-stage"],
 )
 def test_passes(dockerfile, parameters):
-    assert_passes(check, dockerfile, **parameters)
+    assert_passes(check, dockerfile, **{**SERVER, **parameters})
 
 
 @pytest.mark.parametrize(
@@ -39,4 +40,4 @@ def test_passes(dockerfile, parameters):
     ids=["missing", "other", "overridden", "relative-to-server", "nonroot-server", "earlier-stage-only"],
 )
 def test_fails(dockerfile, parameters, line, says):
-    assert_fails(check, dockerfile, line=line, says=says, **parameters)
+    assert_fails(check, dockerfile, line=line, says=says, **{**SERVER, **parameters})

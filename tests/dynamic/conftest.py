@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from graders.checks.base import HarnessError, Status
+from graders.checks.base import HarnessError, Kind, Status
 from graders.engine import Engine
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
-from graders.checks.dynamic import (
-    apt_lists_empty, builds, image_config, no_pip_cache, pushed, python_version, runs_as_non_root,
-    serves_hello_world, smaller_than_previous,
-)
-from graders.exercise import CheckSpec, TaskSpec
+from graders.exercise import CheckSpec, TaskSpec, load_exercise
 from graders.session import PID_LABEL, DockerSessions
 from graders.submission import Submission
 
@@ -111,19 +107,28 @@ def make_submission(tmp_path_factory):
     return make
 
 
-DYNAMIC = {
-    module.check.id: module.check
-    for module in (builds, image_config, serves_hello_world, python_version, apt_lists_empty, no_pip_cache,
-                   smaller_than_previous, runs_as_non_root, pushed)
-}
+def _dynamic_entries() -> dict[str, CheckSpec]:
+    """The 2022 edition's dynamic check entries by id (`serves-hello-world` ...), with its task 3-2 and nonroot
+    parameters: the fixtures are task 3-2 images."""
+    tasks = load_exercise("docker-fundamentals-2022").tasks
+    entries: dict[str, CheckSpec] = {}
+    for spec in tasks["task3-2"].checks + tasks["nonroot"].checks:
+        if spec.check.kind is Kind.DYNAMIC:
+            entries.setdefault(spec.id, spec)
+    return entries
+
+
+DYNAMIC = _dynamic_entries()
 
 
 def task_spec(task_id: str = "task3-2", *, tag: str = "graders-test:dev", name: str = "dockerfile-task-3-2",
               checks: tuple[str, ...] | None = None, parameters: dict[str, dict] | None = None) -> TaskSpec:
-    """A task running these dynamic checks (default: all that need no parameter), with these parameters."""
+    """A task running these dynamic checks of the 2022 edition (default: all but smaller-than-previous, which needs
+    a `than`), with these parameters over the edition's."""
     parameters = parameters or {}
     wanted = checks or tuple(i for i in DYNAMIC if i != "smaller-than-previous" or i in parameters)
-    specs = tuple(CheckSpec(DYNAMIC[i], 1, dict(parameters.get(i, {}))) for i in wanted)
+    specs = tuple(CheckSpec(i, DYNAMIC[i].check, 1, {**DYNAMIC[i].parameters, **parameters.get(i, {})},
+                            DYNAMIC[i].title, DYNAMIC[i].hint) for i in wanted)
     return TaskSpec(task_id, "test", (name,), tag, specs)
 
 

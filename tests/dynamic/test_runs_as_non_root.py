@@ -11,24 +11,27 @@ def session(uid: str, touch_code: int, user: str = "10000") -> FakeSession:
 
 
 def test_passes():
-    assert_verdict(run(check, session("10000", 1)), "passed", "uid 10000")
+    assert_verdict(run(check, session("10000", 1), uid=10000), "passed", "uid 10000")
 
 
 def test_root():
-    assert_verdict(run(check, session("0", 0, user="")), "failed", "actual: uid 0", "no USER: root")
+    assert_verdict(run(check, session("0", 0, user=""), uid=10000), "failed", "actual: uid 0", "no USER: root")
 
 
 def test_another_uid():
-    assert_verdict(run(check, session("1000", 1, user="runner")), "failed", "actual: uid 1000", "USER is runner")
+    assert_verdict(run(check, session("1000", 1, user="runner"), uid=10000), "failed", "actual: uid 1000",
+                   "USER is runner")
 
 
 def test_can_write_to_root():
-    assert_verdict(run(check, session("10000", 0)), "failed", "can write to /")
+    assert_verdict(run(check, session("10000", 0), uid=10000), "failed", "can write to /")
 
 
 def test_custom_uid():
     assert_verdict(run(check, session("2000", 1), uid=2000), "passed")
+    assert_verdict(run(check, session("10000", 1), uid=2000), "failed", "expected the container's process to run as "
+                   "uid 2000, actual: uid 10000")
 
 
 def test_blocked_without_image():
-    assert_verdict(run(check, FakeSession(built=None)), "failed", "blocked: builds failed")
+    assert_verdict(run(check, FakeSession(built=None), uid=10000), "failed", "blocked: builds failed")

@@ -54,16 +54,16 @@ def task(task_id: str, *, fail: dict[str, tuple[int | None, str]] | None = None,
         check, points = check_spec.check, check_spec.points
 
         def result(status: Status, message: str = "", line: int | None = None, earned: int = 0) -> CheckResult:
-            return CheckResult(check.id, status, earned, points, check.title, line, message, check.hint)
+            return CheckResult(check_spec.id, status, earned, points, check_spec.title, line, message, check_spec.hint)
 
         if missing:
             checks.append(result(Status.FAILED, f"missing: no `{spec.dockerfiles[0]}` in the submission"))
-        elif check.id in fail:
-            line, message = fail[check.id]
+        elif check_spec.id in fail:
+            line, message = fail[check_spec.id]
             checks.append(result(Status.FAILED, message, line))
-        elif check.id in error:
-            checks.append(result(Status.ERROR, error[check.id]))
-        elif check.id == "pushed":
+        elif check_spec.id in error:
+            checks.append(result(Status.ERROR, error[check_spec.id]))
+        elif check_spec.id == "pushed":
             checks.append(result(Status.SKIPPED, NO_REGISTRY))
         elif check.kind is Kind.DYNAMIC and image is None:
             checks.append(result(Status.SKIPPED, STATIC_ONLY))

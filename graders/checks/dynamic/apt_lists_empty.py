@@ -6,8 +6,8 @@ _NOT_INDEXES = {"lock"}
 @dynamic_check(
     "apt-lists-empty",
     title="No apt package lists in the image",
-    hint="End the RUN that calls apt-get with `&& rm -rf /var/lib/apt/lists/*`: in a later RUN it saves nothing, the "
-         "lists stay in the earlier layer.",
+    hint="End the RUN that calls apt-get with `&& rm -rf {path}/*`: in a later RUN it saves nothing, the lists stay "
+         "in the earlier layer.",
 )
 def check(session, *, path: str = "/var/lib/apt/lists"):
     entries = session.list_directory(path, limit=200)

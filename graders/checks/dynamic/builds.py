@@ -4,7 +4,7 @@ from ..base import dynamic_check, failed, passed
 @dynamic_check(
     "builds",
     title="The image builds",
-    hint="Build it yourself (`make buildTask1`, or `docker build -f <dockerfile> .`) and fix the first failing step; "
+    hint="Build it yourself (`docker build -f {task_dockerfile} -t {task_tag} .`) and fix the first failing step; "
          "the log above shows its last lines.",
 )
 def check(session):

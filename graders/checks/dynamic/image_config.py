@@ -3,7 +3,7 @@ import posixpath
 
 from ...dockerfile.calls import split_arguments
 from ..base import dynamic_check, failed, passed
-from ..static.cmd import _UVICORN_VALUE_OPTIONS, _uvicorn_arguments  # the same reading of uvicorn's arguments
+from ..static._uvicorn import VALUE_OPTIONS, uvicorn_arguments  # the same reading of uvicorn's arguments as `cmd`
 
 _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
 
@@ -12,28 +12,31 @@ _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
     "image-config",
     title="The built image's config",
     hint="The image config is what `docker inspect` shows: set it with ENV, EXPOSE, WORKDIR, ENTRYPOINT and CMD "
-         "(exec form), and keep DEBIAN_FRONTEND an ARG.",
+         "(exec form); what only the build needs is an ARG, not an ENV.",
 )
 def check(
     session,
     *,
-    workdir: str = "/server",
-    entrypoint: tuple[tuple[str, ...], ...] = (("uvicorn",),),
+    workdir: str,
+    entrypoint: tuple[tuple[str, ...], ...],
+    port: int,
+    app: str,  # the app uvicorn's Cmd must run; "" when the server is not uvicorn: Cmd is then not read
+    env: dict[str, str],
+    build_only_env: tuple[str, ...] = (),
     program: str = "",
-    app: str = "app.main:app",
-    host: str = "0.0.0.0",
-    port: int = 8000,
-    pythonunbuffered: bool = True,
+    host: str = "0.0.0.0",  # with `app`: all interfaces, the only ones a published port reaches
 ):
     config = session.image().config
-    env = dict(item.split("=", 1) if "=" in item else (item, "") for item in config.get("Env") or ())
+    actual_env = dict(item.split("=", 1) if "=" in item else (item, "") for item in config.get("Env") or ())
     problems = []
-    if pythonunbuffered and env.get("PYTHONUNBUFFERED") != "1":
-        actual = f"PYTHONUNBUFFERED={env['PYTHONUNBUFFERED']}" if "PYTHONUNBUFFERED" in env else "not set"
-        problems.append(f"Env: expected PYTHONUNBUFFERED=1, actual: {actual}")
-    if "DEBIAN_FRONTEND" in env:
-        problems.append(f"Env: DEBIAN_FRONTEND={env['DEBIAN_FRONTEND']} persists into every container and child "
-                        "image; declare it with ARG, not ENV")
+    for name, value in env.items():
+        if actual_env.get(name) != value:
+            actual = f"{name}={actual_env[name]}" if name in actual_env else "not set"
+            problems.append(f"Env: expected {name}={value}, actual: {actual}")
+    for name in build_only_env:
+        if name in actual_env:
+            problems.append(f"Env: {name}={actual_env[name]} persists into every container and child image; "
+                            "declare it with ARG, not ENV")
     exposed = sorted((config.get("ExposedPorts") or {}).keys())
     if f"{port}/tcp" not in exposed:
         problems.append(f"ExposedPorts: expected {port}/tcp, actual: {', '.join(exposed) or 'none'}")
@@ -49,7 +52,7 @@ def check(
     elif actual_entrypoint not in accepted:
         problems.append(f"Entrypoint: expected {' or '.join(json.dumps(words) for words in accepted)}, "
                         f"actual: {json.dumps(actual_entrypoint) if actual_entrypoint else 'none'}")
-    else:
+    elif app:
         first = program or ("uvicorn" if actual_entrypoint == ["poetry", "run"] else "")
         problem = _cmd_problem(actual_entrypoint, cmd, first, app, host, port)
         if problem:
@@ -68,10 +71,10 @@ def _cmd_problem(entrypoint, cmd, first, app, host, port):
         return "Cmd is in shell form (/bin/sh -c ...), which the entrypoint would receive as its arguments"
     if first and cmd[:1] != [first]:
         return f"must start with {first}"
-    arguments = _uvicorn_arguments(tuple(entrypoint + cmd))
+    arguments = uvicorn_arguments(tuple(entrypoint + cmd))
     if arguments is None:
         return "Entrypoint + Cmd do not start uvicorn"
-    options, operands = split_arguments(arguments, _UVICORN_VALUE_OPTIONS)
+    options, operands = split_arguments(arguments, VALUE_OPTIONS)
     if operands != [app]:
         return f"expected the app {app} as uvicorn's only argument"
     if options.values("--host")[-1:] != [host]:

@@ -4,8 +4,8 @@ from ..base import dynamic_check, failed, passed, skipped
 @dynamic_check(
     "pushed",
     title="The image is pushed to the registry",
-    hint="Tag and push the image you built: `make pushTask1` (LOCATION, PROJECT_ID, REPOSITORY set), or "
-         "`docker tag IMAGE:TAG HOST/PROJECT/REPOSITORY/IMAGE:TAG && docker push ...`.",
+    hint="Tag the image you built and push it: `docker tag {task_tag} HOST/PROJECT/REPOSITORY/{task_tag} && docker "
+         "push HOST/PROJECT/REPOSITORY/{task_tag}` (the exercise's `make push...` target does both).",
 )
 def check(session):
     if not session.registry:

@@ -2,13 +2,17 @@ import re
 
 from ..base import dynamic_check, failed, passed, skipped
 
+_VERSION = re.compile(r"Python (\d+(?:\.\d+)*)")
+
 
 @dynamic_check(
     "python-version",
-    title="The image's python is 3.8",
-    hint="Install python 3.8 (deadsnakes' python3.8 on ubuntu:20.04) or use the python:3.8.12 base images.",
+    title="The image's python is {version}",
+    hint="`{executable} --version` in the image must print Python {version}: install that version, or start from a "
+         "base image that ships it.",
 )
-def check(session, *, executable: str = "python", version: str = "3.8"):
+def check(session, *, executable: str, version: str):
+    """`version` counts to the precision given: "3.8" accepts any 3.8.x, "3.8.10" only 3.8.10."""
     image = session.image()
     if image.standin_base:
         return skipped(
@@ -17,11 +21,12 @@ def check(session, *, executable: str = "python", version: str = "3.8"):
         )
     result = session.run_in_image([executable, "--version"])
     output = result.output.strip()
-    found = re.search(r"Python (\d+)\.(\d+)(\.\d+)?", output)
+    found = _VERSION.search(output)
     if result.exit_code != 0 or not found:
         code = "did not finish" if result.exit_code is None else f"exit code {result.exit_code}"
         return failed(f"`{executable} --version` does not run in the image ({code}): {output[-300:] or 'no output'}")
-    actual = found.group(0)
-    if f"{found.group(1)}.{found.group(2)}" != version:
-        return failed(f"expected Python {version}.x from `{executable} --version`, actual: {actual}")
+    actual, wanted = found.group(0), version.split(".")
+    if found.group(1).split(".")[: len(wanted)] != wanted:
+        expected = version if len(wanted) >= 3 else f"{version}.x"
+        return failed(f"`{executable} --version`: expected Python {expected}, actual: {actual}")
     return passed(f"`{executable} --version`: {actual}")

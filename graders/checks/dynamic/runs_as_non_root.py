@@ -4,9 +4,9 @@ from ..base import dynamic_check, failed, passed
 @dynamic_check(
     "runs-as-non-root",
     title="The container runs as the unprivileged user",
-    hint="Create the user (`useradd --uid 10000 runner`), give it the app's folder, and end with `USER 10000`.",
+    hint="Create the user (`useradd --uid {uid} <name>`), give it the app's folder, and end with `USER {uid}`.",
 )
-def check(session, *, uid: int = 10000):
+def check(session, *, uid: int):
     image = session.image()
     user = image.config.get("User") or ""
     result = session.run_in_image(["id", "-u"])

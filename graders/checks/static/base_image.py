@@ -26,7 +26,7 @@ def _canonical(reference: str) -> str:
 @static_check(
     "base-image",
     title="The task's base image",
-    hint="Start from the base image the task names, with its exact tag, e.g. `FROM ubuntu:20.04`.",
+    hint="Start from the base image the task names, with its exact tag: `FROM {image}`.",
 )
 def check(context, *, image: str, aliases: tuple[str, ...] = ()):
     stages = context.dockerfile.lineage

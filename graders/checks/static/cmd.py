@@ -1,41 +1,18 @@
 import json
-import os
 import shlex
 
 from ...dockerfile.calls import split_arguments
 from ..base import failed, passed, static_check
-
-_UVICORN_VALUE_OPTIONS = frozenset(
-    {
-        "--host", "--port", "--uds", "--fd", "--reload-dir", "--reload-include", "--reload-exclude", "--reload-delay",
-        "--workers", "--loop", "--http", "--ws", "--ws-max-size", "--ws-max-queue", "--ws-ping-interval",
-        "--ws-ping-timeout", "--ws-per-message-deflate", "--lifespan", "--interface", "--env-file", "--log-config",
-        "--log-level", "--forwarded-allow-ips", "--root-path", "--limit-concurrency", "--backlog",
-        "--limit-max-requests", "--timeout-keep-alive", "--timeout-graceful-shutdown", "--ssl-keyfile",
-        "--ssl-certfile", "--ssl-keyfile-password", "--ssl-version", "--ssl-cert-reqs", "--ssl-ca-certs",
-        "--ssl-ciphers", "--header", "--app-dir", "--h11-max-incomplete-event-size",
-    }
-)
-
-
-def _uvicorn_arguments(argv: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The arguments after `[poetry run] uvicorn` / `python -m uvicorn`, or None when argv does not run uvicorn."""
-    if argv[:2] == ("poetry", "run"):
-        argv = argv[2:]
-    if argv and os.path.basename(argv[0]) == "uvicorn":
-        return argv[1:]
-    if argv and os.path.basename(argv[0]).startswith("python") and argv[1:3] == ("-m", "uvicorn"):
-        return argv[3:]
-    return None
+from ._uvicorn import VALUE_OPTIONS, uvicorn_arguments
 
 
 @static_check(
     "cmd",
-    title="CMD runs the app on 0.0.0.0:8000",
-    hint='Write CMD as a JSON array: `CMD ["app.main:app", "--host", "0.0.0.0", "--port", "8000"]`, '
-         "starting with `uvicorn` under `ENTRYPOINT [\"poetry\", \"run\"]`.",
+    title="CMD runs the app on {host}:{port}",
+    hint="Write CMD as a JSON array (exec form) that gives uvicorn the app `{app}`, `--host {host}` and "
+         "`--port {port}`: ENTRYPOINT and CMD together must start uvicorn.",
 )
-def check(context, *, app: str = "app.main:app", host: str = "0.0.0.0", port: int = 8000, program: str = ""):
+def check(context, *, app: str, host: str, port: int, program: str = ""):
     cmds = context.dockerfile.inherited("CMD")
     entrypoints = context.dockerfile.inherited("ENTRYPOINT")
     entrypoint = entrypoints[-1] if entrypoints else None
@@ -62,13 +39,13 @@ def check(context, *, app: str = "app.main:app", host: str = "0.0.0.0", port: in
     if program and cmd.exec_form[:1] != (program,):
         return failed(f"`{cmd.source}` must start with `{program}`; write {wanted}", cmd.line)
     argv = prefix + cmd.exec_form
-    arguments = _uvicorn_arguments(argv)
+    arguments = uvicorn_arguments(argv)
     if arguments is None:
         if prefix:
             return failed(f"the container runs `{shlex.join(argv)}` (ENTRYPOINT + CMD), which does not start uvicorn; "
                           f"write {wanted}", cmd.line)
         arguments = argv  # no exec-form ENTRYPOINT: the entrypoint check reports it; read CMD as uvicorn's arguments
-    options, operands = split_arguments(arguments, _UVICORN_VALUE_OPTIONS)
+    options, operands = split_arguments(arguments, VALUE_OPTIONS)
     if app not in operands:
         return failed(f"`{cmd.source}` does not run the app `{app}`; write {wanted}", cmd.line)
     if operands != [app]:

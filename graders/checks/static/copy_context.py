@@ -21,9 +21,10 @@ def _sources_and_destination(instruction) -> tuple[list[str], str]:
 @static_check(
     "copy-context",
     title="The whole build context is copied into the work dir",
-    hint="Copy the whole build context, app and project files alike: `COPY . /server` (or `COPY . .` after WORKDIR).",
+    hint="Copy the whole build context, app and project files alike: `COPY . {destination}` (or `COPY . .` after "
+         "`WORKDIR {destination}`).",
 )
-def check(context, *, destination: str = "/server"):
+def check(context, *, destination: str):
     dockerfile = context.dockerfile
     copies = sorted((i for i in dockerfile.inherited("COPY") + dockerfile.inherited("ADD")
                      if not any(flag.startswith("--from") for flag in i.flags)), key=lambda i: i.line)
@@ -42,8 +43,8 @@ def check(context, *, destination: str = "/server"):
         return misplaced
     if copies:
         return failed(
-            f"`{copies[0].source}` copies only part of the build context; the whole of it, pyproject.toml and "
-            f"poetry.lock included, must go into {destination}: write `COPY . {destination}`",
+            f"`{copies[0].source}` copies only part of the build context; the whole of it, the app's project files "
+            f"included, must go into {destination}: write `COPY . {destination}`",
             copies[0].line,
         )
     return failed(f"no COPY of the build context; add `COPY . {destination}` after WORKDIR")

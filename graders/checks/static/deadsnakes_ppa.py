@@ -22,12 +22,12 @@ def _adds(command, ppa):
 
 @static_check(
     "deadsnakes-ppa",
-    title="python3.8 comes from the deadsnakes PPA",
-    hint="In this order: `apt-get install -y software-properties-common`, `add-apt-repository -y ppa:deadsnakes/ppa`, "
-    "`apt-get update`, then `apt-get install -y python3.8`.",
+    title="{python_package} comes from the PPA {ppa}",
+    hint="In this order: `apt-get update`, `apt-get install -y software-properties-common`, "
+    "`add-apt-repository -y {ppa}`, `apt-get update`, then `apt-get install -y {python_package}`.",
     reads_run_commands=True,
 )
-def check(context, *, ppa: str = "ppa:deadsnakes/ppa", python_package: str = "python3.8"):
+def check(context, *, ppa: str, python_package: str, first_update: bool = False):
     # One flat list: the order of commands across RUNs and within a RUN is the order in which they run.
     commands = [command for _run, command in context.dockerfile.image.commands()]
 
@@ -45,6 +45,13 @@ def check(context, *, ppa: str = "ppa:deadsnakes/ppa", python_package: str = "py
     if tools > repository:
         return failed(f"line {added}: `add-apt-repository` runs before `{_TOOLS}` is installed "
                       f"(line {commands[tools].line}): the command does not exist yet; install {_TOOLS} first", added)
+    if first_update:
+        update = first(_updates)
+        if update is None or update > tools:
+            line = commands[tools].line
+            return failed(f"line {line}: `{commands[tools].text}` runs before any `apt-get update`: the task's apt "
+                          "sequence starts with `apt-get -y update`, which fetches the package lists the install "
+                          "reads; add it before this line", line)
     python = first(lambda c: _installs(c, python_package), after=repository)
     if python is None:
         early = first(lambda c: _installs(c, python_package))

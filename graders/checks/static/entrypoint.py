@@ -6,9 +6,9 @@ from ..base import failed, passed, static_check
 @static_check(
     "entrypoint",
     title="ENTRYPOINT in exec form",
-    hint='Write ENTRYPOINT as a JSON array, e.g. `ENTRYPOINT ["uvicorn"]`, so that CMD is appended as its arguments.',
+    hint="Write ENTRYPOINT in exec form, as the JSON array {accepted}, so that CMD is appended as its arguments.",
 )
-def check(context, *, accepted: tuple[tuple[str, ...], ...] = (("uvicorn",),)):
+def check(context, *, accepted: tuple[tuple[str, ...], ...]):
     accepted = [tuple(words) for words in accepted]
     wanted = " or ".join(f"`ENTRYPOINT {json.dumps(list(words))}`" for words in accepted)
     found = context.dockerfile.inherited("ENTRYPOINT")

@@ -11,17 +11,12 @@ _USE_POETRY = "declare the app's packages with `poetry add` and let `poetry inst
 @static_check(
     "no-manual-python",
     title="Python comes from the base image, the app's packages from poetry",
-    hint="The python base image already has python and pip: drop the deadsnakes PPA, the apt installs of python "
-    "and pip, and the pip installs of the app's packages (declare them with `poetry add`).",
+    hint="The python base image already has python and pip: drop the PPA {ppa} and the apt installs of "
+    "{apt_packages}, and declare the app's packages ({app_packages}) with `poetry add` instead of pip installing "
+    "them.",
     reads_run_commands=True,
 )
-def check(
-    context,
-    *,
-    ppa: str = "ppa:deadsnakes/ppa",
-    apt_packages: tuple[str, ...] = ("python3.8", "python3-pip"),
-    app_packages: tuple[str, ...] = ("fastapi", "sqlalchemy", "alembic", "uvicorn"),
-):
+def check(context, *, ppa: str, apt_packages: tuple[str, ...], app_packages: tuple[str, ...]):
     stage = context.dockerfile.image
     app = {canonicalize_name(package) for package in app_packages}
     findings: list[tuple[int, str]] = []

@@ -1,37 +1,25 @@
-from ...dockerfile.calls import split_arguments
+from ...dockerfile.calls import useradd_call
 from ..base import failed, passed, static_check
 from ._instructions import word
-
-# useradd's, Debian adduser's and BusyBox adduser's options that take a value.
-_VALUE_OPTIONS = frozenset(
-    {
-        "-b", "--base-dir", "-c", "--comment", "-d", "--home-dir", "-e", "--expiredate", "-f", "--inactive", "-g",
-        "--gid", "-G", "--groups", "-k", "--skel", "-K", "--key", "-p", "--password", "-R", "--root", "-P",
-        "--prefix", "-s", "--shell", "-u", "--uid", "-Z", "--selinux-user", "--home", "--ingroup", "--gecos",
-        "--firstuid", "--lastuid", "--firstgid", "--lastgid", "--conf", "--add-extra-groups", "-h",
-    }
-)
 
 
 def _created_users(dockerfile):
     """(command, name, uid or None) of every useradd / adduser that builds the final image."""
     for stage in dockerfile.lineage:
         for _, command in stage.commands():
-            if command.name in ("useradd", "adduser"):
-                options, operands = split_arguments(command.argv[1:], _VALUE_OPTIONS)
-                uids = options.values("-u", "--uid")
-                if operands:
-                    yield command, operands[0], uids[-1] if uids else None
+            call = useradd_call(command)
+            if call is not None and call.name is not None:
+                yield command, call.name, call.uid
 
 
 @static_check(
     "non-root-user",
     title="The container runs as a non-root user",
-    hint="Create the user with a fixed uid (`RUN useradd --uid 10000 --create-home runner`) and end with "
-         "`USER 10000`.",
+    hint="Create the user with a fixed uid (`RUN useradd --uid {uid} --create-home <name>`) and end with "
+         "`USER {uid}`.",
     reads_run_commands=True,
 )
-def check(context, *, uid: int = 10000):
+def check(context, *, uid: int):
     dockerfile = context.dockerfile
     created = list(_created_users(dockerfile))
     name = next((name for _, name, found in created if found and found.isdigit() and int(found) == uid), None)
@@ -41,7 +29,7 @@ def check(context, *, uid: int = 10000):
             given = f"uid {found}" if found else "the next free uid"
             return failed(f"`{command.text}` creates {name} with {given}; the uid {uid} is required: write "
                           f"`useradd --uid {uid} {name}`", command.line)
-        return failed(f"no user with uid {uid} is created; add `RUN useradd --uid {uid} --create-home runner`")
+        return failed(f"no user with uid {uid} is created; add `RUN useradd --uid {uid} --create-home <name>`")
     users = dockerfile.inherited("USER")
     if not users:
         return failed(f"no USER: the container runs as root; add `USER {uid}` at the end, before ENTRYPOINT")

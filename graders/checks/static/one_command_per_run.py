@@ -4,8 +4,8 @@ from ._installs import quote
 
 @static_check(
     "one-command-per-run",
-    title="One command per RUN (task 1)",
-    hint="Task 1 builds a deliberately fat image: give every command a RUN of its own (no `&&`, `||`, `;`, `&` or "
+    title="One command per RUN",
+    hint="This task builds a deliberately fat image: give every command a RUN of its own (no `&&`, `||`, `;`, `&` or "
     "several lines in one RUN), so that dive shows one layer per command.",
     reads_run_commands=True,
 )
@@ -18,7 +18,7 @@ def check(context):
         message = f"line {first.line}: `{quote(first.source)}` runs no command; remove it"
     else:
         message = (
-            f"line {first.line}: `{quote(first.source)}` holds {count} commands; task 1 wants one RUN per command, "
+            f"line {first.line}: `{quote(first.source)}` holds {count} commands; the task wants one RUN per command, "
             f"so split it into {count} RUN instructions"
         )
     if len(offenders) > 1:

@@ -5,16 +5,11 @@ from ._python_packages import Pin, named_requirements, pip_installs
 @static_check(
     "pinned-python-packages",
     title="The app's Python packages are pip installed at their exact versions",
-    hint="Pin every package with `==` (`fastapi==0.78.0`, `\"uvicorn[standard]==0.17.6\"`) so that every build "
-    "installs the same versions.",
+    hint="pip install exactly {requirements}, each pinned with `==` so that every build installs the same "
+    "versions (quote a requirement with an extra in brackets: the shell reads brackets as a glob).",
     reads_run_commands=True,
 )
-def check(
-    context,
-    *,
-    requirements: tuple[str, ...] = ("fastapi==0.78.0", "SQLAlchemy==1.4.36", "alembic==1.7.7",
-                                     "uvicorn[standard]==0.17.6"),
-):
+def check(context, *, requirements: tuple[str, ...]):
     pins = [Pin.parse(text) for text in requirements]
     installs = pip_installs(context.dockerfile.image)
     if not installs:

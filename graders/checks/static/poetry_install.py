@@ -1,19 +1,38 @@
+"""Poetry is pip installed, then `poetry install` leaves the dev dependencies out, in one of the task's spellings.
+
+The spellings compare by what they install, never by their letters: `--only=main`, `--only main --no-root` and
+`--without dev,test` are spellings of their kind. A student's `poetry install` passes when it leaves out at least
+the groups an accepted spelling leaves out and still installs Poetry's main group: `--only G` against
+`--only A` when G is within A, against `--without W` when G has none of W; `--without W2` against `--without W`
+when W2 holds all of W. `--no-dev` passes only where the task accepts it: Poetry 2 removed it.
+"""
+
+import functools
+import shlex
+
 from ...dockerfile import Command, pip_call, poetry_call
 from ..base import failed, passed, static_check
 from ._python_packages import named_requirements
 
 _INSTALLER_SCRIPTS = ("install.python-poetry.org", "get-poetry.py", "install-poetry.py")
 _PIP_POETRY = "`pip install --no-cache-dir poetry`"
-_MAIN_ONLY = "`poetry install --only main` (`--no-dev` before poetry 1.2)"
+_NO_DEV = "--no-dev"
+_MAIN_GROUP = "main"  # Poetry's name for the project's own dependencies
 
 
 @static_check(
     "poetry-install",
     title="Poetry is pip installed, then installs the app's dependencies without the dev ones",
-    hint="Write `pip install --no-cache-dir poetry && poetry install --only main` (`--no-dev` before poetry 1.2).",
+    hint="Write `pip install --no-cache-dir poetry && poetry install` with one of {dev_flags}, so that the dev "
+    "dependencies stay out of the image.",
     reads_run_commands=True,
 )
-def check(context):
+def check(context, *, dev_flags: tuple[str, ...]):
+    accepted = _accepted(dev_flags)
+    preferred = next((flags for flags in dev_flags if accepted[flags][0] != _NO_DEV), dev_flags[0])
+    main_only = f"`poetry install {preferred}`"
+    if _NO_DEV in dev_flags and preferred != _NO_DEV:
+        main_only += f" (`{_NO_DEV}` before poetry 1.2)"
     poetry_pip = None  # (position, its RUN, the pip call)
     other_installer: Command | None = None
     poetry_installs = []  # (position, the poetry call)
@@ -32,7 +51,7 @@ def check(context):
                           f"the exercise installs it with {_PIP_POETRY}", other_installer.line)
         if not poetry_installs:
             return failed(f"neither poetry nor the app's dependencies are installed; add {_PIP_POETRY}, "
-                          f"then {_MAIN_ONLY}")
+                          f"then {main_only}")
         first = poetry_installs[0][1].command
         return failed(f"poetry is never installed, so `{first.text}` fails; add {_PIP_POETRY} before it", first.line)
     pip_position, pip_run, pip = poetry_pip
@@ -41,16 +60,68 @@ def check(context):
         return failed(f"line {line}: `{pip.command.text}` keeps pip's download cache in the image; "
                       f"write {_PIP_POETRY}", line)
     if not poetry_installs:
-        return failed(f"no `poetry install` in the final stage; add {_MAIN_ONLY} after line {line}", line)
+        return failed(f"no `poetry install` in the final stage; add {main_only} after line {line}", line)
     for position, poetry in poetry_installs:
         command = poetry.command
         if position < pip_position:
             return failed(f"line {command.line}: `{command.text}` runs before poetry is installed (line {line}); "
                           f"move it after {_PIP_POETRY}", command.line)
-        if not poetry.skips_dev_dependencies:
-            return failed(f"line {command.line}: `{command.text}` also installs the dev dependencies; "
-                          f"write {_MAIN_ONLY}", command.line)
+        problem = _dev_problem(poetry.options, accepted, preferred)
+        if problem:
+            return failed(f"line {command.line}: `{command.text}` {problem}", command.line)
     return passed(line=poetry_installs[-1][1].command.line)
+
+
+@functools.lru_cache(maxsize=16)
+def _accepted(dev_flags: tuple[str, ...]) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each accepted spelling as (its kind, its groups), read as the student's `poetry install` is."""
+    accepted = {}
+    for flags in dev_flags:
+        call = poetry_call(Command(("poetry", "install", *shlex.split(flags)), 0, 0))
+        form = _form(call.options)
+        if form is None or len(call.options.items) != 1:
+            raise ValueError(f"dev_flags: `{flags}` is not `{_NO_DEV}`, `--only GROUPS` or `--without GROUPS`")
+        accepted[flags] = form
+    return accepted
+
+
+def _form(options) -> tuple[str, frozenset[str]] | None:
+    """How a `poetry install` leaves groups out; `--only` overrides `--without`, as in Poetry."""
+    for kind in ("--only", "--without"):
+        groups = frozenset(group.strip() for value in options.values(kind) for group in value.split(",")) - {""}
+        if groups:
+            return kind, groups
+    return (_NO_DEV, frozenset()) if options.has(_NO_DEV) else None
+
+
+def _dev_problem(options, accepted: dict[str, tuple[str, frozenset[str]]], preferred: str) -> str | None:
+    wanted = f"write `poetry install {preferred}`"
+    if options.has(_NO_DEV):
+        if _NO_DEV in accepted:
+            return None
+        return (f"uses `{_NO_DEV}`, which Poetry 2 (what an unpinned `pip install poetry` installs) removed: it stops "
+                f'with `The option "{_NO_DEV}" does not exist`; {wanted}')
+    form = _form(options)
+    if form is None:
+        return f"also installs the dev dependencies; {wanted}"
+    if any(_leaves_out_as_much(form, other) for other in accepted.values()):
+        return None
+    kind, groups = form
+    if (_MAIN_GROUP in groups) != (kind == "--only"):
+        return f"leaves out the app's own dependencies (Poetry's `{_MAIN_GROUP}` group); {wanted}"
+    spellings = " or ".join(f"`{flags}`" for flags in accepted)
+    return f"still installs dependencies that {spellings} would leave out; {wanted}"
+
+
+def _leaves_out_as_much(form: tuple[str, frozenset[str]], accepted: tuple[str, frozenset[str]]) -> bool:
+    (kind, groups), (accepted_kind, accepted_groups) = form, accepted
+    if kind == "--only":
+        if _MAIN_GROUP not in groups:
+            return False
+        if accepted_kind == "--only":
+            return groups <= accepted_groups
+        return accepted_kind == "--without" and not groups & accepted_groups
+    return kind == accepted_kind == "--without" and accepted_groups <= groups and _MAIN_GROUP not in groups
 
 
 def _installs_poetry_otherwise(command: Command) -> bool:

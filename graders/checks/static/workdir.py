@@ -5,9 +5,9 @@ from ._instructions import same_path, word, workdir_at
 @static_check(
     "workdir",
     title="The working directory",
-    hint="Set the working directory with an absolute path, e.g. `WORKDIR /server`, before copying the app.",
+    hint="Set the working directory with an absolute path, `WORKDIR {path}`, before copying the app.",
 )
-def check(context, *, path: str = "/server"):
+def check(context, *, path: str):
     current, setter = workdir_at(context.dockerfile)
     if setter is None:
         return failed(f"no WORKDIR: the container starts in /; add `WORKDIR {path}` after FROM")

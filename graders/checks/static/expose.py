@@ -2,11 +2,11 @@ from ..base import failed, passed, static_check
 
 
 @static_check(
-    "expose-8000",
-    title="Port 8000 is exposed",
-    hint="Add `EXPOSE 8000` so that readers (and `docker run -P`) know the port uvicorn listens on.",
+    "expose",
+    title="Port {port} is exposed",
+    hint="Add `EXPOSE {port}` so that readers (and `docker run -P`) know the port the server listens on.",
 )
-def check(context, *, port: int = 8000):
+def check(context, *, port: int):
     exposes = context.dockerfile.image.all("EXPOSE")
     for instruction in exposes:
         for word in instruction.value.split():

@@ -9,12 +9,12 @@ _ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?:
 
 
 @dynamic_check(
-    "serves-hello-world",
-    title="The container serves Hello World on port 8000",
-    hint="Run it yourself: `docker run --rm -p 8000:8000 IMAGE`, then open http://localhost:8000; uvicorn must listen "
-         "on 0.0.0.0 port 8000 (`--host 0.0.0.0 --port 8000`), started by an exec-form ENTRYPOINT and CMD.",
+    "serves-http",
+    title="The container serves {text} on port {port}",
+    hint="Run it yourself: `docker run --rm -p {port}:{port} IMAGE`, then open http://localhost:{port}{path}; the "
+         "server must listen on all interfaces (0.0.0.0) on port {port}, started by an exec-form ENTRYPOINT and CMD.",
 )
-def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello World"):
+def check(session, *, port: int, path: str, text: str):
     result = session.probe(port, path, text)
     outcome = result.outcome
     if outcome.ok:
@@ -38,7 +38,7 @@ def check(session, *, port: int = 8000, path: str = "/", text: str = "Hello Worl
         lines.append(state)
         logs = [line[:300] for line in facts.logs.splitlines() if line.strip()]
         lines.append("last log lines:\n" + "\n".join(f"  {line}" for line in logs) if logs else "no log output")
-    lines.append(_cause(session, result, port))
+    lines.append(_cause(session, result, port, path, text))
     return failed("\n".join(lines))
 
 
@@ -57,13 +57,13 @@ def _headline(result, timeout, path, text):
     return f"no answer on port {result.port} within {timeout:g} s: {outcome.error or 'no connection'}"
 
 
-def _cause(session, result, port):
+def _cause(session, result, port, path, text):
     facts = result.facts
     config = session.image().config
     entrypoint = list(config.get("Entrypoint") or [])
     if entrypoint[:2] in _SHELLS:
         return ("cause: the ENTRYPOINT is in shell form (`/bin/sh -c ...`): Docker ignores CMD, so the server starts "
-                "without its app, host and port; write it as a JSON array, e.g. ENTRYPOINT [\"uvicorn\"]")
+                "without its app, host and port; write it as a JSON array (exec form)")
     listening = list(facts.listening) if facts else []
     if not listening and facts:
         listening = [(host.strip("[]"), int(number)) for host, number in _ANNOUNCED.findall(facts.logs)]
@@ -74,7 +74,7 @@ def _cause(session, result, port):
                 "handler that blocks, a start-up that never finishes)")
     if on_port and all(host in _LOOPBACK for host in on_port):
         return (f"cause: the app listens on {on_port[0]}:{port} inside the container, which nothing outside the "
-                "container can reach; listen on all interfaces: `--host 0.0.0.0`")
+                f"container can reach; listen on all interfaces, 0.0.0.0 ({_listen_everywhere(port)})")
     others = sorted({number for _, number in listening if number != port})
     if listening and not on_port and others:
         return (f"cause: the app listens on port {', '.join(map(str, others))}, not {port}; "
@@ -83,10 +83,15 @@ def _cause(session, result, port):
         return ("cause: the engine cannot run the container's command (ENTRYPOINT + CMD): is the program installed in "
                 "the image, on its PATH, and executable?")
     if result.outcome.reason == "wrong-answer":
-        return "cause: the app answers, but not what `GET /` of the exercise's app returns ({\"message\": \"Hello World\"})"
+        return f"cause: the app answers, but not what `GET {path}` of the exercise's app returns (a body with `{text}`)"
     if result.outcome.reason == "exited":
         code = f" (exit code {facts.exit_code})" if facts and facts.exit_code is not None else ""
         return (f"cause: the server process ended{code} before it answered; the log above says why (a module that "
-                "does not import, a wrong app path `app.main:app`, a missing dependency)")
-    return ("typical causes: uvicorn listening on 127.0.0.1 instead of 0.0.0.0, another port than "
-            f"{port}, a shell-form ENTRYPOINT that makes Docker ignore CMD, a crash at start (see the log)")
+                "does not import, a wrong app path, a missing dependency)")
+    return ("typical causes: the server listening on 127.0.0.1 instead of 0.0.0.0 (uvicorn's default without "
+            f"`--host`), another port than {port}, a shell-form ENTRYPOINT that makes Docker ignore CMD, a crash at "
+            "start (see the log)")
+
+
+def _listen_everywhere(port):
+    return f"uvicorn `--host 0.0.0.0`, gunicorn `--bind 0.0.0.0:{port}`, flask `--host=0.0.0.0`"
