@@ -19,9 +19,12 @@ $(VENV)/.installed: requirements.txt
 docker-engine:
 	@bash scripts/docker-engine.sh || echo "No Docker engine: the Docker checks and tests will report why."
 
+# Every exercise's base images ([offline_bases] of exercises/*/exercise.toml): present, pulled or stood in for.
 # Exit 3 means no engine answers: the Docker tests and checks then say so themselves.
-offline-bases: docker-engine
-	@bash scripts/offline-bases.sh || [ $$? -eq 3 ]
+offline-bases: docker-engine install
+	@bases="$$($(PY) -m graders exercises --offline-bases)" \
+		|| { echo "offline-bases: '$(PY) -m graders exercises --offline-bases' failed" >&2; exit 1; }; \
+		bash scripts/offline-bases.sh $$bases || [ $$? -eq 3 ]
 
 # chromium, docker-registry and shellcheck for the tests that need them (scripts/test-tools.sh).
 test-tools:

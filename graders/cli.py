@@ -172,8 +172,9 @@ def exercises_command(offline_bases) -> None:
         try:
             loaded[name] = load_exercise(path)
         except ExerciseError as problem:
-            if not offline_bases:
-                click.echo(f"{name}  (cannot be loaded: {problem})")
+            if offline_bases:  # a base image left out without a word would fail a class's builds later
+                raise click.ClickException(str(problem)) from None
+            click.echo(f"{name}  (cannot be loaded: {problem})")
     if offline_bases:
         bases = {ref: recipe for exercise in loaded.values() for ref, recipe in exercise.offline_bases.items()}
         click.echo("\n".join(f"{ref}={recipe}" for ref, recipe in bases.items()))

@@ -1,6 +1,7 @@
 """Student mode: `make testTask1` runs the rubric as pytest tests, one per check, with a score line."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,45 @@ def test_unknown_task_is_a_usage_error(student_repo):
     result = run(student_repo, "--task", "task9")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*unknown task task9*"])
+
+
+NONROOT_2023 = ("FROM python:3.8.14-slim\nENV PYTHONUNBUFFERED 1\nRUN useradd --uid 10000 -ms /bin/bash runner\n"
+                "WORKDIR /home/runner/server\nUSER 10000\nCOPY ./ ./\n"
+                "RUN pip install --no-cache-dir --user poetry && poetry install --only main\nEXPOSE 8000\n"
+                'ENTRYPOINT ["poetry", "run"]\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\n')
+
+
+@pytest.mark.parametrize("how", ["option", "graders.toml"])
+def test_another_edition_is_graded_with_its_own_names_and_checks(student_repo, how):
+    student_repo.path.joinpath("Dockerfile-nonroot").write_text(NONROOT_2023)
+    if how == "option":
+        result = run(student_repo, "--task", "nonroot", "--exercise", "docker-fundamentals-2023")
+    else:
+        student_repo.path.joinpath("graders.toml").write_text('exercise = "docker-fundamentals-2023"\n')
+        result = run(student_repo, "--task", "nonroot")
+    result.assert_outcomes(passed=7, failed=1, skipped=6)
+    result.stdout.fnmatch_lines([
+        "*nonroot::user-scripts-on-path*",
+        "*line 7:*poetry*/home/runner/.local/bin*not on PATH*",
+        "nonroot: score 7/8 (1 failed)",
+    ])
+
+
+def test_a_bad_graders_toml_is_a_usage_error(student_repo):
+    student_repo.path.joinpath("graders.toml").write_text('exercise = "docker-fundamentals-1999"\n')
+    result = run(student_repo, "--task", "nonroot")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*no exercise 'docker-fundamentals-1999'*docker-fundamentals-2022*"])
+
+
+@pytest.mark.parametrize(("exercise", "dockerfile", "tag"), [
+    ("", "dockerfile-task-1", "base-image-fastapi-ubuntu-fat:test"),
+    ("docker-fundamentals-2023", "Dockerfile-task-1", "base-image-fastapi-ubuntu-fat:test"),
+    ("flask-gunicorn", "Dockerfile", "flask-hello:1.0"),
+])
+def test_the_make_targets_come_from_the_exercise(exercise, dockerfile, tag):
+    target = "buildImage" if exercise == "flask-gunicorn" else "buildTask1"
+    dry = subprocess.run(["make", "-n", target, f"EXERCISE={exercise}"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert dry.returncode == 0, dry.stderr
+    assert f"docker build -f {dockerfile} -t {tag} ." in dry.stdout
