@@ -2,13 +2,14 @@
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from graders.checks.base import Kind
 from graders.cli import main
-from graders.exercise import DEFAULT_EXERCISE, ExerciseError, available, load_exercise
+from graders.exercise import DEFAULT_EXERCISE, ExerciseError, available, configured_exercise, load_exercise
 
 TASKS = ["task1", "task2", "task3-1", "task3-2", "nonroot"]
 HEADER = """\
@@ -197,3 +198,28 @@ def test_a_run_folder_remembers_its_exercise_for_resume_and_merge(tmp_path):
     other = CliRunner().invoke(main, ["grade", str(tmp_path / "class"), "--exercise", DEFAULT_EXERCISE,
                                       "--static-only", "--no-advisories", "--out", str(run)])
     assert other.exit_code == 2 and "holds results graded against" in other.output
+
+
+def test_a_submission_graded_with_the_wrong_edition_gets_ordinary_verdicts(tmp_path):
+    later = load_exercise("docker-fundamentals-2023").folder / "submissions" / "model-solution"
+    result = CliRunner().invoke(main, ["grade", str(later), "--exercise", "docker-fundamentals-2022", "--static-only",
+                                       "--no-advisories", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    [submission] = json.loads((tmp_path / "run" / "results.json").read_text())["submissions"]
+    assert [task["status"] for task in submission["tasks"]] == ["graded"] * 5  # Dockerfile-task-1 for dockerfile-task-1
+    statuses = {check["status"] for task in submission["tasks"] for check in task["checks"]}
+    assert "error" not in statuses
+    base = next(c for c in submission["tasks"][2]["checks"] if c["id"] == "base-image")
+    assert base["status"] == "failed" and "the task requires `python:3.8.12`" in base["message"]
+
+
+def test_the_repo_roots_starter_files_are_the_configured_exercises():
+    """The repo root is the students' copy of their exercise: its app and project files are that exercise's."""
+    root = Path(__file__).resolve().parents[1]
+    exercise = load_exercise(configured_exercise(root))
+    for name in exercise.starter:
+        shipped, copy = exercise.folder / name, root / name
+        files = [p.relative_to(shipped) for p in sorted(shipped.rglob("*")) if p.is_file()
+                 and "__pycache__" not in p.parts] if shipped.is_dir() else [Path()]
+        for relative in files:
+            assert (copy / relative).read_bytes() == (shipped / relative).read_bytes(), copy / relative

@@ -156,3 +156,14 @@ def test_repo_dockerignore_keeps_the_harness_out():
         assert name in patterns, f".dockerignore must exclude {name}"
     for kept in ("app", "pyproject.toml", "poetry.lock"):
         assert kept not in patterns
+
+
+def test_the_overlaid_patterns_choose_what_the_submission_brings(canonical, submission):
+    (submission / ".dockerignore").write_text(".venv\n")
+    (submission / "requirements-dev.txt").write_text("pytest\n")
+    (submission / "notes.txt").write_text("not for the image\n")
+    with batch_context(submission, submission / "dockerfile-task-1", canonical, starter=("app",),
+                       overlaid=(".dockerignore", "REQUIREMENTS*.txt")) as context:
+        names = set(files_of(context.path))
+    assert {".dockerignore", "requirements-dev.txt", "app/main.py"} <= names
+    assert not {"notes.txt", "pyproject.toml"} & names
