@@ -12,6 +12,7 @@ never a student's failure.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -233,11 +234,11 @@ def _load(folder: Path, path: Path) -> Exercise:
 
 def _task(path: Path, task_id: str, table: _TaskTable, checks: dict[str, Check]) -> TaskSpec:
     where = f"{path}: task {task_id}"
-    make_name = table.make or "".join(part[:1].upper() + part[1:] for part in task_id.split("_"))
+    make_name = table.make or task_id[:1].upper() + task_id[1:]
     task = TaskSpec(task_id, table.title, table.dockerfiles, table.tag, (), frozenset(table.ignored_advisories),
                     make_name)
     specs = tuple(_check(where, entry_id, settings, checks, task) for entry_id, settings in table.checks.items())
-    return TaskSpec(task.id, task.title, task.dockerfiles, task.tag, specs, task.ignored_advisories, make_name)
+    return dataclasses.replace(task, checks=specs)
 
 
 def _check(where: str, entry_id: str, settings: dict[str, Any], checks: dict[str, Check], task: TaskSpec) -> CheckSpec:
@@ -249,6 +250,9 @@ def _check(where: str, entry_id: str, settings: dict[str, Any], checks: dict[str
     points = settings.get("points", 1)
     if type(points) is not int or points < 0:
         raise ExerciseError(f"{where}: points: expected a whole number >= 0, found {_found(points)}")
+    for key in ("title", "hint"):
+        if not isinstance(settings.get(key, ""), str):
+            raise ExerciseError(f"{where}: {key}: expected a string, found {_found(settings[key])}")
     parameters = {key: value for key, value in settings.items() if key not in _RESERVED}
     validated = _validated(_parameters_model(check), parameters, where)
     values = {name: getattr(validated, name) for name in type(validated).model_fields}

@@ -93,6 +93,7 @@ def test_an_entry_runs_a_generic_check_under_its_own_id_with_its_values_in_title
         (TASK + "[tasks.t.checks]\nbase-image = { image = \"x\", hint = \"use {imag}\" }\n",
          "check 'base-image': hint: unknown placeholder {imag} (known: {image}, {aliases}, {task_id}"),
         (TASK + "[tasks.t.checks]\nbase-image = { image = \"x\", hint = \"a { brace\" }\n", "hint: "),
+        (TASK + "[tasks.t.checks]\nbase-image = { image = \"x\", hint = 3 }\n", "hint: expected a string, found a number 3"),
         (TASK + "[tasks.t.checks]\nbase-image = { image = \"x\" }\nbase-image = { image = \"y\" }\n", "given twice?"),
         ("[tasks\n", "exercise.toml"),
     ],

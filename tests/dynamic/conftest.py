@@ -3,6 +3,7 @@ check that the suite leaves nothing labelled behind."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import textwrap
@@ -108,13 +109,16 @@ def make_submission(tmp_path_factory):
 
 
 def _dynamic_entries() -> dict[str, CheckSpec]:
-    """The 2022 edition's dynamic check entries by id (`serves-hello-world` ...), with its task 3-2 and nonroot
-    parameters: the fixtures are task 3-2 images."""
+    """The 2022 edition's dynamic check entries by id (`serves-hello-world` ...), with its task 1 parameters (the
+    fixtures are task-1-like images: ENTRYPOINT ["uvicorn"], WORKDIR /server), nonroot's for runs-as-non-root,
+    task 3-2's for the rest, and the `python` of the fixtures' python base image."""
     tasks = load_exercise("docker-fundamentals-2022").tasks
     entries: dict[str, CheckSpec] = {}
-    for spec in tasks["task3-2"].checks + tasks["nonroot"].checks:
+    for spec in tasks["task1"].checks + tasks["nonroot"].checks + tasks["task3-2"].checks:
         if spec.check.kind is Kind.DYNAMIC:
             entries.setdefault(spec.id, spec)
+    python = entries["python-version"]
+    entries["python-version"] = dataclasses.replace(python, parameters={**python.parameters, "executable": "python"})
     return entries
 
 
