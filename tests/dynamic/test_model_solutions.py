@@ -1,5 +1,6 @@
-"""End to end: the model solutions of task3-1, task3-2 and nonroot, graded by the bundled rubric on the real engine,
-get every dynamic point (python-version skipped on an offline stand-in base, pushed skipped without a registry)."""
+"""End to end: the model solutions of task3-1, task3-2 and nonroot of both editions, graded by their exercise on the
+real engine, get every dynamic point (python-version skipped on an offline stand-in base, pushed skipped without a
+registry)."""
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.dynamic.conftest import ROOT
 
 pytestmark = pytest.mark.docker
 
-MODEL = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
+EDITIONS = ("docker-fundamentals-2022", "docker-fundamentals-2023")
 TASKS = ("task3-1", "task3-2", "nonroot")
 EXPECTED = {
     "task3-1": {"builds", "image-config", "serves-hello-world", "python-version", "apt-lists-empty", "no-pip-cache",
@@ -23,23 +24,24 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graded(engine):
-    assert MODEL.is_dir(), f"{MODEL} is part of the repo"
-    exercise = load_exercise()
-    sessions = DockerSessions(repo_root=ROOT, engine=engine, build_timeout=600.0)
+@pytest.fixture(scope="module", params=EDITIONS)
+def graded(engine, request):
+    exercise = load_exercise(request.param)
+    model = exercise.folder / "submissions" / "model-solution"
+    sessions = DockerSessions(repo_root=ROOT, engine=engine, exercise=exercise, build_timeout=600.0)
     try:
-        results = grade([Submission("model-solution", MODEL)], [exercise.tasks[t] for t in TASKS],
+        results = grade([Submission("model-solution", model)], [exercise.tasks[t] for t in TASKS],
                         GradingOptions(session_factory=sessions))
     finally:
         sessions.close()
-    return {task.task: task for task in results[0].tasks}
+    return exercise, {task.task: task for task in results[0].tasks}
 
 
 @pytest.mark.parametrize("task_id", TASKS)
 def test_every_dynamic_point(graded, task_id):
-    task = graded[task_id]
-    dynamic = {check.id: check for check in task.checks if load_exercise().tasks[task_id].spec(check.id).check.kind
+    exercise, tasks = graded
+    task = tasks[task_id]
+    dynamic = {check.id: check for check in task.checks if exercise.tasks[task_id].spec(check.id).check.kind
                is Kind.DYNAMIC}
     assert set(dynamic) == EXPECTED[task_id]
     assert task.image is not None and task.image.size_bytes > 0
@@ -53,14 +55,14 @@ def test_every_dynamic_point(graded, task_id):
 
 
 def test_every_static_point_too(graded):
-    for task in graded.values():
+    for task in graded[1].values():
         failed = [f"{c.id}: {c.message}" for c in task.checks if c.status is not Status.PASSED and c.status
                   is not Status.SKIPPED]
         assert not failed, f"{task.task}: {failed}"
 
 
 def test_image_info_names_the_stand_in(graded):
-    for task in graded.values():
+    exercise, tasks = graded
+    for task in tasks.values():
         if task.image.standin_base:
-            assert task.image.standin_base in ("python:3.8.12", "python:3.8.12-slim", "python:3.8.14",
-                                               "python:3.8.14-slim")
+            assert task.image.standin_base == exercise.tasks[task.task].base_image
