@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from graders import session as session_module  # noqa: E402
 from graders.build_context import batch_context  # noqa: E402
-from graders.checks.base import Status  # noqa: E402
+from graders.core import Status  # noqa: E402
 from graders.grading import GradingOptions, grade  # noqa: E402
 from graders.exercise import TaskSpec, load_exercise  # noqa: E402
 from graders.session import DockerSessions  # noqa: E402

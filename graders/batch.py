@@ -19,16 +19,21 @@ import secrets
 import threading
 import time
 import unicodedata
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import (
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .checks.base import Status
+from .core import Status
+from .exercise import Exercise, ExerciseError, TaskSpec, available
 from .files import write_atomically
 from .grading import GradingOptions, LocatedTask, grade_checks, lint_all, locate
 from .results import Advisory, SubmissionResult, TaskResult
-from .exercise import Exercise, ExerciseError, TaskSpec, available
 from .submission import Submission
 
 RESULTS = "results"

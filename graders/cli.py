@@ -10,16 +10,23 @@ from pathlib import Path
 
 import click
 
-from .cli_limits import LimitsCommand, limit_options, limits_from
+from . import __version__
 from .batch import RunFolder, Shard, collect, merge, new_run_id, run_batch
+from .cli_limits import LimitsCommand, limit_options, limits_from
+from .exercise import (
+    DEFAULT_EXERCISE,
+    Exercise,
+    ExerciseError,
+    available,
+    configured_exercise,
+    load_exercise,
+)
 from .grading import GradingOptions
 from .report import text
+from .report.common import run_description
 from .report.progress import BatchProgress
 from .report.write import DEFAULT_FORMATS, write_reports
-from .report.common import run_description
 from .results import results_document
-from . import __version__
-from .exercise import DEFAULT_EXERCISE, Exercise, ExerciseError, available, configured_exercise, load_exercise
 from .submission import discover
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,8 +225,8 @@ def _hadolint():
               "(e.g. 12h, 2d); their processes cannot be checked from here [default: never].")
 def clean_command(docker_host, older_than) -> None:
     """Remove what dead runs of the harness left in the Docker engine (never a live run's, never anything else)."""
-    from .checks.base import HarnessError
     from .cleanup import clean_dead_runs, parse_age
+    from .core import HarnessError
     from .engine import Engine
 
     try:
@@ -242,8 +249,8 @@ def clean_command(docker_host, older_than) -> None:
 def _clean_before_grading(docker_hosts) -> None:
     """Remove what dead runs of this host left in each engine, before a batch starts (a few list calls). An engine
     that does not answer is not waited for: the batch reports it on every dynamic check."""
-    from .checks.base import HarnessError
     from .cleanup import clean_dead_runs
+    from .core import HarnessError
     from .engine import Engine
 
     for host in docker_hosts:

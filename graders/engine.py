@@ -26,7 +26,7 @@ import docker.errors
 import requests.exceptions
 import urllib3.exceptions
 
-from .checks.base import HarnessError
+from .core import HarnessError
 from .limits import MIB, Limits
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,10 @@ class Engine:
         partial = ""
         image_id = None
         problem = None
-        from .guards import BuildCgroup, BuildGuard  # it drives this engine: imported once both exist
+        from .guards import (  # it drives this engine: imported once both exist
+            BuildCgroup,
+            BuildGuard,
+        )
 
         guard = BuildGuard(self, limits) if limits is not None else None
         step_line, step_index, total = None, -1, 0  # the last "Step N/M : ..." line, never dropped

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.util
 import json
 import string
-import sys
 import typing
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,7 +24,7 @@ from typing import Any
 
 import pydantic
 
-from .checks.base import Check
+from .checks.base import Check, module_check
 from .checks.registry import REGISTRY
 from .toml import TOMLDecodeError, toml_loads
 
@@ -346,7 +344,7 @@ def _local_checks(folder: Path, path: Path) -> dict[str, Check]:
     found: dict[str, Check] = {}
     for module_path in sorted((folder / LOCAL_CHECKS).glob("[!_]*.py")):
         try:
-            check = local_check(module_path)
+            check = module_check(module_path)
         except Exception as problem:  # the exercise author's code: any failure is theirs to read
             raise ExerciseError(f"{module_path}: cannot be loaded: {type(problem).__name__}: {problem}") from None
         expected = module_path.stem.replace("_", "-")
@@ -357,24 +355,3 @@ def _local_checks(folder: Path, path: Path) -> dict[str, Check]:
             raise ExerciseError(f"{module_path}: the check {check.id!r} is built in already: give yours another id")
         found[check.id] = check
     return found
-
-
-def local_check(module_path: Path) -> Check:
-    """The `check` of an exercise's own module, imported once per process (worker processes get checks by path)."""
-    digest = hashlib.sha1(str(module_path.resolve()).encode()).hexdigest()[:12]
-    name = f"graders_exercise_checks.{module_path.stem}_{digest}"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, module_path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-    check = getattr(module, "check", None)
-    if isinstance(check, Check) and check.origin is None:
-        check = check.located(module_path.resolve())
-        module.check = check
-    return check

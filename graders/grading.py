@@ -9,11 +9,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from .checks.base import Blocked, HarnessError, Inconclusive, Kind, Status, Verdict, error, failed, skipped
+from .checks.base import Kind
 from .checks.context import StaticContext
+from .core import (
+    Blocked,
+    HarnessError,
+    Inconclusive,
+    Status,
+    Verdict,
+    error,
+    failed,
+    skipped,
+)
 from .dockerfile import parse
-from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 from .exercise import CheckSpec, TaskSpec
+from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 from .submission import Submission, UnreadableFile, read_text_file
 
 log = logging.getLogger(__name__)

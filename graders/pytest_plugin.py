@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from .checks.base import Status
+from .core import Status
+from .exercise import (
+    CONFIG_FILE,
+    Exercise,
+    ExerciseError,
+    configured_exercise,
+    load_exercise,
+)
 from .grading import GradingOptions, LocatedTask, TaskGrading
 from .report import github
-from .exercise import CONFIG_FILE, Exercise, ExerciseError, configured_exercise, load_exercise
 from .submission import Submission
 
 _GRADINGS = pytest.StashKey[dict]()

@@ -23,7 +23,7 @@ from typing import Any, Union
 
 import requests
 
-from .checks.base import HarnessError
+from .core import HarnessError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .checks.base import Status
+from .core import Status
 
 SCHEMA = "graders.results/1"
 

@@ -21,16 +21,22 @@ from typing import Callable
 from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
 from .build_policy import Refusal, refusal
-from .checks.base import Blocked, HarnessError, Inconclusive
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
+from .core import Blocked, HarnessError, Inconclusive
 from .dockerfile import Dockerfile, parse
 from .dockerfile.shell import expand
-from .engine import ArchiveEntry, ContainerStartFailed, Engine, EngineUnavailable, ExecResult
+from .engine import (
+    ArchiveEntry,
+    ContainerStartFailed,
+    Engine,
+    EngineUnavailable,
+    ExecResult,
+)
+from .exercise import Exercise, TaskSpec, load_exercise
 from .guards import ContainerGuard
 from .limits import Limits, format_size
 from .probe import ProbeOutcome, probe
 from .results import ImageInfo
-from .exercise import Exercise, TaskSpec, load_exercise
 from .submission import Submission, read_text_file
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from graders.checks.base import Status
+from graders.core import Status
 from graders.cli import main
 from graders.grading import GradingOptions, grade
 from graders.exercise import load_exercise

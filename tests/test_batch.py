@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graders.batch import RunFolder, Shard, folder_name, run_batch
-from graders.checks.base import Status
+from graders.core import Status
 from graders.grading import GradingOptions
 from graders.results import CheckResult, TaskResult
 from graders.exercise import load_exercise

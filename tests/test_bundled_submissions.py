@@ -4,7 +4,8 @@ is reported under the right check id, on the right line (0: none), and nothing e
 
 import pytest
 
-from graders.checks.base import Kind, Status
+from graders.checks.base import Kind
+from graders.core import Status
 from graders.exercise import available, load_exercise
 from graders.grading import GradingOptions, grade
 from graders.submission import Submission

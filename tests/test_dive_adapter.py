@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from graders.advisories import dive
-from graders.checks.base import HarnessError
+from graders.core import HarnessError
 from graders.engine import Engine
 
 WASTEFUL = b"FROM scratch\nCOPY big /data\nCOPY small /other\nCOPY small /data\n"

@@ -132,7 +132,8 @@ def test_an_exercise_registers_its_own_checks(tmp_path):
     root = folder(tmp_path, TASK + "[tasks.t.checks]\nsays-hello = { greeting = \"hello\" }\n")
     (root / "checks").mkdir()
     (root / "checks" / "says_hello.py").write_text(textwrap.dedent('''\
-        from graders.checks.base import failed, passed, static_check
+        from graders.checks.base import static_check
+        from graders.core import failed, passed
 
 
         @static_check("says-hello", title="Says {greeting}", hint="Add `LABEL greeting={greeting}`.")

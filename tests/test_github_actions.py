@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.checks.base import Status
+from graders.core import Status
 from graders.cli import main
 from graders.report import github
 from graders.results import CheckResult

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from graders.advisories import hadolint
-from graders.checks.base import HarnessError
+from graders.core import HarnessError
 from graders.results import Advisory
 
 try:

@@ -5,7 +5,7 @@ and in the README ("Where the harness and hadolint disagree, and why")."""
 import pytest
 
 from graders.advisories import hadolint
-from graders.checks.base import Status
+from graders.core import Status
 from graders.checks.static import apt_lists_removed, no_install_recommends, pip_no_cache_dir
 from tests.checks.helpers import verdict
 

@@ -25,7 +25,7 @@ import pytest
 import requests
 
 from graders import registry_client
-from graders.checks.base import HarnessError
+from graders.core import HarnessError
 from graders.registry_client import ACCEPT, credentials_for, parse_reference, remote_config_digest
 
 CONFIG_DIGEST = "sha256:" + "c" * 64

@@ -5,7 +5,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..checks.base import HarnessError
+from ..core import HarnessError
 
 
 def executable(name: str) -> str:

@@ -19,10 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..checks.base import HarnessError
-from . import executable as find_executable
+from ..core import HarnessError
 from ..engine import Engine
 from ..results import Advisory
+from . import executable as find_executable
 
 TOOL = "dive"
 DEFAULT_TIMEOUT = 600.0  # dive exports the whole image from the engine first: ~10 s for a 250 MB image

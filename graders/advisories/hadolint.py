@@ -27,9 +27,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..checks.base import HarnessError
-from . import executable as find_executable
+from ..core import HarnessError
 from ..results import Advisory
+from . import executable as find_executable
 
 log = logging.getLogger(__name__)
 

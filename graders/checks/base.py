@@ -1,61 +1,19 @@
-"""What a check is: an id, a title, a hint and a pure function that returns a Verdict."""
+"""What a check is: an id, a title, a hint and a pure function that returns a Verdict (graders.core)."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
+import importlib
+import importlib.util
 import inspect
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-
-class Status(str, enum.Enum):
-    PASSED = "passed"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: Status
-    message: str = ""
-    line: int | None = None
-    settled: bool = False  # an error this machine would give again (see Inconclusive): --resume leaves it
-
-
-def passed(message: str = "", line: int | None = None) -> Verdict:
-    return Verdict(Status.PASSED, message, line)
-
-
-def failed(message: str, line: int | None = None) -> Verdict:
-    return Verdict(Status.FAILED, message, line)
-
-
-def skipped(reason: str) -> Verdict:
-    return Verdict(Status.SKIPPED, reason)
-
-
-def error(message: str, *, settled: bool = False) -> Verdict:
-    return Verdict(Status.ERROR, message, settled=settled)
-
-
-class Blocked(Exception):
-    """A dynamic check's prerequisite (the image, the container) failed."""
-
-    def __init__(self, prerequisite: str) -> None:
-        super().__init__(f"blocked: {prerequisite} failed")
-        self.prerequisite = prerequisite
-
-
-class HarnessError(Exception):
-    """The harness or the machine failed, not the student: reported as status `error`."""
-
-
-class Inconclusive(HarnessError):
-    """This machine cannot grade it at all (a build that failed on an offline stand-in base image, a base image an
-    offline machine does not pull): an `error` that grading again here would repeat, so `--resume` leaves it."""
+from ..core import Verdict
 
 
 class Kind(str, enum.Enum):
@@ -86,22 +44,35 @@ class Check:
     def __call__(self, context: Any, **parameters: Any) -> Verdict:
         return self.function(context, **parameters)
 
-    def located(self, origin: Path) -> Check:
-        return dataclasses.replace(self, origin=origin)
-
     def __reduce__(self):
         """Sent to a worker process by id (and module path): the module holds the Check, not the function."""
-        return (registered, (self.id, self.origin))
+        return (registered, (self.function.__module__, self.origin))
 
 
-def registered(check_id: str, origin: Path | None = None) -> Check:
-    if origin is not None:
-        from ..exercise import local_check
+def registered(module: str, origin: Path | None = None) -> Check:
+    """The Check of a module: built in (by module name), or an exercise's own (by its file)."""
+    return module_check(origin) if origin is not None else importlib.import_module(module).check
 
-        return local_check(origin)
-    from .registry import REGISTRY
 
-    return REGISTRY[check_id]
+def module_check(path: Path) -> Check | None:
+    """The `check` of an exercise's own module (`checks/<id>.py` of its folder), imported once per process, with
+    its file as its origin (a worker process gets it back by path); None when the module defines none."""
+    path = path.resolve()
+    name = f"graders_exercise_checks.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+    check = getattr(module, "check", None)
+    if isinstance(check, Check) and check.origin is None:
+        check = module.check = dataclasses.replace(check, origin=path)
+    return check
 
 
 def static_check(id: str, *, title: str, hint: str, reads_run_commands: bool = False):

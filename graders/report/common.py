@@ -13,9 +13,9 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..checks.base import Status
-from ..results import SubmissionResult, TaskResult
+from ..core import Status
 from ..exercise import Exercise, load_exercise
+from ..results import SubmissionResult, TaskResult
 
 GRADED, MISSING, ABSENT = "graded", "missing", "absent"
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")

@@ -15,12 +15,30 @@ import statistics
 from html import escape
 from pathlib import Path
 
-from ..checks.base import Status
-from ..results import CheckResult, ImageInfo, SubmissionResult, TaskResult
+from ..core import Status
 from ..exercise import Exercise
-from .common import (ABSENT, GRADED, MISSING, Cell, Row, check_stats, clean, failed_checks, human_size, number,
-                     previous_task, row, rows, exercise_or_default, skipped_by_reason, slugs, task_ids, task_stats,
-                     task_title)
+from ..results import CheckResult, ImageInfo, SubmissionResult, TaskResult
+from .common import (
+    ABSENT,
+    GRADED,
+    MISSING,
+    Cell,
+    Row,
+    check_stats,
+    clean,
+    exercise_or_default,
+    failed_checks,
+    human_size,
+    number,
+    previous_task,
+    row,
+    rows,
+    skipped_by_reason,
+    slugs,
+    task_ids,
+    task_stats,
+    task_title,
+)
 
 STYLE = Path(__file__).with_name("dashboard") / "style.css"
 STUDENTS = "students"

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import re
 
-from ..checks.base import Status
-from ..results import CheckResult, SubmissionResult
+from ..core import Status
 from ..exercise import Exercise
-from .common import (ABSENT, MISSING, clean, failed_checks, row, exercise_or_default, skipped_by_reason, task_ids,
-                     task_title)
+from ..results import CheckResult, SubmissionResult
+from .common import (
+    ABSENT,
+    MISSING,
+    clean,
+    exercise_or_default,
+    failed_checks,
+    row,
+    skipped_by_reason,
+    task_ids,
+    task_title,
+)
 
 CONTEXT_LINES = 2
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)

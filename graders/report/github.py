@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..checks.base import Status
+from ..core import Status
 from ..results import CheckResult
 from . import summary
 

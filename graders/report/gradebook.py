@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
-from ..results import SubmissionResult
 from ..exercise import Exercise
-from .common import clean, rows, exercise_or_default
+from ..results import SubmissionResult
+from .common import clean, exercise_or_default, rows
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -11,10 +11,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..checks.base import Status
-from ..results import SubmissionResult
+from ..core import Status
 from ..exercise import Exercise
-from .common import ABSENT, MISSING, clean, row, exercise_or_default, skipped_by_reason, task_ids, task_title
+from ..results import SubmissionResult
+from .common import (
+    ABSENT,
+    MISSING,
+    clean,
+    exercise_or_default,
+    row,
+    skipped_by_reason,
+    task_ids,
+    task_title,
+)
 
 
 def document(submission: SubmissionResult, exercise: Exercise | None = None,

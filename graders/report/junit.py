@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..checks.base import Status
+from ..core import Status
 from ..results import CheckResult, SubmissionResult, TaskResult
 from .common import clean
 

@@ -8,8 +8,8 @@ import threading
 import time
 from typing import TextIO
 
-from ..results import TaskResult
 from ..exercise import TaskSpec
+from ..results import TaskResult
 from ..submission import Submission
 from .common import printable
 

@@ -7,9 +7,18 @@ import os
 import statistics
 from pathlib import Path
 
-from ..results import SubmissionResult
 from ..exercise import Exercise
-from .common import GRADED, check_stats, clean, number, rows, exercise_or_default, task_stats, task_title
+from ..results import SubmissionResult
+from .common import (
+    GRADED,
+    check_stats,
+    clean,
+    exercise_or_default,
+    number,
+    rows,
+    task_stats,
+    task_title,
+)
 from .feedback import literal
 
 MOST_FAILED = 10  # class-wide rows of the "most failed checks" table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..checks.base import Status
+from ..core import Status
 from ..results import SubmissionResult, TaskResult
 from .common import printable
 

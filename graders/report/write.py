@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..exercise import Exercise
 from ..files import write_atomically
 from ..results import SubmissionResult, results_document
-from ..exercise import Exercise
 from . import dashboard, feedback, gradebook, gradescope, junit, summary
 from .common import exercise_or_default, run_description, slugs, task_ids
 

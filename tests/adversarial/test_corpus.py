@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from graders.batch import RunFolder, run_batch
-from graders.checks.base import Status
+from graders.core import Status
 from graders.engine import engine_time
 from graders.grading import GradingOptions
 from graders.exercise import load_exercise

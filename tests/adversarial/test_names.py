@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from graders.batch import RunFolder, run_batch
-from graders.checks.base import Status
+from graders.core import Status
 from graders.grading import GradingOptions
 from graders.session import DockerSessions
 from graders.submission import discover

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from graders.checks.base import Check, Status, Verdict
+from graders.checks.base import Check
+from graders.core import Status, Verdict
 from graders.checks.context import StaticContext
 from graders.dockerfile import parse
 from graders.submission import Submission

@@ -14,7 +14,7 @@ mounts on /var/lib/apt/lists pass, as in DL3009: the lists never reach the layer
 
 import pytest
 
-from graders.checks.base import Status
+from graders.core import Status
 from graders.checks.static.apt_lists_removed import check
 from tests.checks.helpers import assert_fails, assert_passes, verdict
 

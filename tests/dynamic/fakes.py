@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graders.checks.base import Blocked, Check, Status, Verdict
+from graders.checks.base import Check
+from graders.core import Blocked, Status, Verdict
 from graders.engine import ArchiveEntry, ExecResult
 from graders.probe import ProbeOutcome
 from graders.session import BuildResult, BuiltImage, ContainerFacts, ProbeResult

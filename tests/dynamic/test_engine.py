@@ -2,7 +2,7 @@
 
 import pytest
 
-from graders.checks.base import HarnessError
+from graders.core import HarnessError
 from graders.engine import Engine, EngineUnavailable
 from graders.session import PID_LABEL, RUN_LABEL
 from tests.dynamic.conftest import BASE

@@ -4,7 +4,8 @@ registry)."""
 
 import pytest
 
-from graders.checks.base import Kind, Status
+from graders.checks.base import Kind
+from graders.core import Status
 from graders.grading import GradingOptions, grade
 from graders.exercise import load_exercise
 from graders.session import DockerSessions

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from graders.batch import RunFolder, run_batch
-from graders.checks.base import Status
+from graders.core import Status
 from graders.engine import Engine
 from graders.grading import GradingOptions
 from graders.session import DockerSessions

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from graders.checks.base import HarnessError
+from graders.core import HarnessError
 from graders.checks.dynamic.pushed import check
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graders.checks.base import HarnessError, Kind, Status
+from graders.checks.base import Kind
+from graders.core import HarnessError, Status
 from graders.engine import Engine
 from graders.exercise import load_exercise
 from graders.grading import GradingOptions, grade

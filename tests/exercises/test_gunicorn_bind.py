@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from graders.exercise import load_exercise, local_check
+from graders.checks.base import module_check
+from graders.exercise import load_exercise
 from tests.checks.helpers import assert_fails, assert_passes
 
 EXERCISE = Path(__file__).resolve().parents[2] / "exercises" / "flask-gunicorn"
-check = local_check(EXERCISE / "checks" / "gunicorn_bind.py")
+check = module_check(EXERCISE / "checks" / "gunicorn_bind.py")
 PARAMETERS = {"app": "web.app:app", "bind": "0.0.0.0:5000"}
 FROM = "FROM python:3.11-slim\n"
 GUNICORN = FROM + 'ENTRYPOINT ["gunicorn"]\n'

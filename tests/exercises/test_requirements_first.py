@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from graders.exercise import local_check
+from graders.checks.base import module_check
 from tests.checks.helpers import assert_fails, assert_passes
 
 EXERCISE = Path(__file__).resolve().parents[2] / "exercises" / "flask-gunicorn"
-check = local_check(EXERCISE / "checks" / "requirements_first.py")
+check = module_check(EXERCISE / "checks" / "requirements_first.py")
 PARAMETERS = {"requirements": "requirements.txt"}
 FROM = "FROM python:3.11-slim\nWORKDIR /srv\n"
 INSTALL = "RUN pip install --no-cache-dir -r requirements.txt\n"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from graders.checks.base import Kind, Status
+from graders.checks.base import Kind
+from graders.core import Status
 from graders.results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 from graders.exercise import load_exercise
 

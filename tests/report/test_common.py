@@ -2,7 +2,7 @@
 
 import pytest
 
-from graders.checks.base import Status
+from graders.core import Status
 from graders.report.common import (ABSENT, GRADED, MISSING, check_stats, clean, full_max, human_size, rows, slug,
                                    slugs, task_ids, task_stats)
 

@@ -3,7 +3,7 @@ Dockerfile with escape sequences, bells or newlines is shown, escaped, on its ow
 
 import io
 
-from graders.checks.base import Status
+from graders.core import Status
 from graders.report import text
 from graders.report.common import printable
 from graders.report.progress import BatchProgress

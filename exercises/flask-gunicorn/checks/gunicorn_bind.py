@@ -19,7 +19,8 @@ import os
 import re
 import shlex
 
-from graders.checks.base import failed, passed, static_check
+from graders.checks.base import static_check
+from graders.core import failed, passed
 from graders.dockerfile.calls import OptionSyntax, parse_options
 from graders.dockerfile.shell import SHELLS, expand
 

@@ -16,7 +16,8 @@ import json
 import posixpath
 import shlex
 
-from graders.checks.base import failed, passed, static_check
+from graders.checks.base import static_check
+from graders.core import failed, passed
 from graders.dockerfile import pip_call
 from graders.dockerfile.shell import expand
 

@@ -1,4 +1,5 @@
-from ..base import dynamic_check, failed, passed
+from ...core import failed, passed
+from ..base import dynamic_check
 
 
 @dynamic_check(

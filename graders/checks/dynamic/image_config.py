@@ -1,9 +1,13 @@
 import json
 import posixpath
 
+from ...core import failed, passed
 from ...dockerfile.calls import split_arguments
-from ..base import dynamic_check, failed, passed
-from ..static._uvicorn import VALUE_OPTIONS, uvicorn_arguments  # the same reading of uvicorn's arguments as `cmd`
+from ..base import dynamic_check
+from ..static._uvicorn import (  # the same reading of uvicorn's arguments as `cmd`
+    VALUE_OPTIONS,
+    uvicorn_arguments,
+)
 
 _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
 

@@ -1,6 +1,7 @@
 import re
 
-from ..base import dynamic_check, failed, passed, skipped
+from ...core import failed, passed, skipped
+from ..base import dynamic_check
 
 _VERSION = re.compile(r"Python (\d+(?:\.\d+)*)")
 

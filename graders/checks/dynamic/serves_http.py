@@ -1,6 +1,7 @@
 import re
 
-from ..base import dynamic_check, failed, passed
+from ...core import failed, passed
+from ..base import dynamic_check
 
 _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")

@@ -1,4 +1,5 @@
-from ..base import dynamic_check, failed, passed, skipped
+from ...core import failed, passed, skipped
+from ..base import dynamic_check
 
 
 def _mb(size: int) -> str:

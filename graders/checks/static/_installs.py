@@ -9,8 +9,16 @@ import difflib
 import re
 import textwrap
 
-from ...dockerfile import AptCall, Command, Instruction, Stage, apt_call, pip_call, poetry_call
-from ..base import Verdict, failed, passed
+from ...core import Verdict, failed, passed
+from ...dockerfile import (
+    AptCall,
+    Command,
+    Instruction,
+    Stage,
+    apt_call,
+    pip_call,
+    poetry_call,
+)
 
 APT_STEPS = frozenset({"update", "install"})
 

@@ -1,5 +1,6 @@
+from ...core import failed, passed, skipped
 from ...dockerfile import apt_call, remove_call
-from ..base import failed, passed, skipped, static_check
+from ..base import static_check
 from ._installs import APT_STEPS
 
 _LISTS = "/var/lib/apt/lists"

@@ -1,8 +1,9 @@
 import json
 import shlex
 
+from ...core import failed, passed
 from ...dockerfile.calls import split_arguments
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._uvicorn import VALUE_OPTIONS, uvicorn_arguments
 
 

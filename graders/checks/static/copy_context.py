@@ -1,7 +1,8 @@
 import json
 import posixpath
 
-from ..base import failed, passed, static_check
+from ...core import failed, passed
+from ..base import static_check
 from ._instructions import same_path, word, workdir_at
 
 

@@ -1,6 +1,7 @@
+from ...core import failed, passed
 from ...dockerfile import apt_call
 from ...dockerfile.calls import add_repository_call
-from ..base import failed, passed, static_check
+from ..base import static_check
 
 _TOOLS = "software-properties-common"
 

@@ -17,8 +17,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from ...core import failed, passed
 from ...submission import UnreadableFile
-from ..base import failed, passed, static_check
+from ..base import static_check
 
 _FILE = ".dockerignore"
 _STAR_SAMPLES = ("", "-task-1")

@@ -1,6 +1,7 @@
 import json
 
-from ..base import failed, passed, static_check
+from ...core import failed, passed
+from ..base import static_check
 
 
 @static_check(

@@ -1,4 +1,5 @@
-from ..base import failed, passed, static_check
+from ...core import failed, passed
+from ..base import static_check
 from ._installs import apt_calls, quote
 
 

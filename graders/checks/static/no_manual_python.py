@@ -1,7 +1,8 @@
 from packaging.utils import canonicalize_name
 
+from ...core import failed, passed
 from ...dockerfile.calls import add_repository_call, apt_call
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._python_packages import named_requirements, pip_installs
 
 _BASE_IMAGE_SHIPS = "the python base image already ships python and pip; remove it"

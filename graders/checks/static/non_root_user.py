@@ -1,5 +1,6 @@
+from ...core import failed, passed
 from ...dockerfile.calls import useradd_call
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._instructions import word
 
 

@@ -10,8 +10,9 @@ when W2 holds all of W. `--no-dev` passes only where the task accepts it: Poetry
 import functools
 import shlex
 
+from ...core import failed, passed
 from ...dockerfile import Command, pip_call, poetry_call
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._python_packages import named_requirements
 
 _INSTALLER_SCRIPTS = ("install.python-poetry.org", "get-poetry.py", "install-poetry.py")

@@ -5,8 +5,9 @@ import tomllib
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from ...core import failed, passed
 from ...submission import UnreadableFile
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._python_packages import Pin, parse_requirement
 
 

@@ -1,5 +1,6 @@
+from ...core import failed, passed
 from ...dockerfile.shell import expand
-from ..base import failed, passed, static_check
+from ..base import static_check
 
 
 def _last_setting(instructions, name: str):

@@ -12,9 +12,10 @@ ENV lines).
 import posixpath
 import shlex
 
+from ...core import failed, passed
 from ...dockerfile import Instruction, pip_call
 from ...dockerfile.shell import expand
-from ..base import failed, passed, static_check
+from ..base import static_check
 from ._instructions import word
 from ._python_packages import named_requirements
 
