@@ -21,6 +21,7 @@ from typing import Callable
 from .batch import new_run_id
 from .build_context import BuildContext, ContextError, batch_context, student_context
 from .build_policy import Refusal, refusal
+from .buildkit import buildkit_features, classic_builder_message
 from .cleanup import HOST_LABEL, PID_LABEL, RUN_LABEL, run_labels  # noqa: F401  (the labels of a run)
 from .core import Blocked, HarnessError, Inconclusive
 from .dockerfile import Dockerfile, parse
@@ -338,6 +339,13 @@ class DockerSession:
         refused = self._refusal()
         if refused is not None:  # a privileged or host-network build feature: never sent to the engine
             return BuildResult(False, None, refused.message, line=refused.line)
+        needs_buildkit = buildkit_features(self._model) if self._model is not None else []
+        if needs_buildkit:  # the engine API's classic builder would stop on it: the machine's limit, not the file's
+            stop = next((problem for problem in self._model.problems if problem.stops_build), None)
+            if stop is not None:  # unless BuildKit would stop too
+                return BuildResult(False, None, f"line {stop.line}: {stop.message}: no builder reads the file, "
+                                   "BuildKit neither", line=stop.line)
+            raise Inconclusive(classic_builder_message(needs_buildkit))
         tag = self.owner.tag_for(self.submission, self.task)
         try:
             context = self._context()

@@ -23,6 +23,7 @@ _FLAG = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=\S*)?\s*")
 class Problem:
     line: int
     message: str
+    stops_build: bool = False  # every builder, BuildKit too, refuses the file there
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def parse(text: str) -> Dockerfile:
     for raw in lexed.instructions:
         keyword = raw.keyword.upper()
         if keyword not in KNOWN_INSTRUCTIONS:
-            problems.append(Problem(raw.line, f"unknown instruction `{raw.keyword}`"))
+            problems.append(Problem(raw.line, f"unknown instruction `{raw.keyword}`", stops_build=True))
             continue
         if keyword == "FROM":
             stage += 1
@@ -144,7 +145,7 @@ def parse(text: str) -> Dockerfile:
             if len(words) >= 3 and words[1].lower() == "as":
                 stage_env[words[2].lower()] = env
         elif stage < 0 and keyword != "ARG":
-            problems.append(Problem(raw.line, f"`{keyword}` before the first FROM"))
+            problems.append(Problem(raw.line, f"`{keyword}` before the first FROM", stops_build=True))
         if scope is None or keyword == "FROM":
             scope = dict(variables)  # one copy per change, not per instruction: 30,000 ENV names x 3,000 RUNs
         instruction = _build(raw, keyword, stage, scope)

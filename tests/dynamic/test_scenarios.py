@@ -245,3 +245,24 @@ def test_offline_machine_never_pulls_an_image_copied_from(make_submission):
         sessions.close()
     assert_result(own["builds"], "passed")
     assert_result(missing["builds"], "error", "`graders-no-such-image:2` is not on this machine", "does not try")
+
+
+def test_a_dockerfile_that_needs_buildkit_is_the_machines_error(sessions, make_submission, engine):
+    """This engine builds through the API's classic builder: heredocs and RUN --mount are BuildKit's."""
+    dockerfile = fixture_dockerfile(extra="""
+        RUN <<EOF
+        echo built with a heredoc
+        EOF
+        RUN --mount=type=cache,target=/root/.cache true
+        """)
+    results = grade(sessions(), make_submission("buildkit", dockerfile), task_spec(checks=("builds", "image-config")))
+    assert_result(results["builds"], "error", "this grader's engine builds with Docker's classic builder, which has "
+                  "no heredocs (line 6), RUN --mount (line 9): the file needs BuildKit")
+    assert results["builds"].settled and results["image-config"].settled, "--resume would only repeat them"
+
+
+def test_heredocs_beside_a_typo_fail_as_every_builder_would(sessions, make_submission):
+    dockerfile = fixture_dockerfile(extra="RUN <<EOF\necho hi\nEOF\nRUNN echo typo")
+    results = grade(sessions(), make_submission("buildkit-typo", dockerfile), task_spec(checks=("builds",)))
+    assert_result(results["builds"], "failed", "line 9: unknown instruction `RUNN`: no builder reads the file")
+    assert results["builds"].line == 9
