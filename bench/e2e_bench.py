@@ -29,12 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graders import session as session_module  # noqa: E402
+from graders import probe_container  # noqa: E402  (where the session looks up probe())
 from graders.build_context import batch_context  # noqa: E402
 from graders.core import Status  # noqa: E402
 from graders.grading import GradingOptions, grade  # noqa: E402
 from graders.exercise import TaskSpec, load_exercise  # noqa: E402
 from graders.session import DockerSessions  # noqa: E402
+from graders.session_modes import BatchMode  # noqa: E402
 from graders.submission import Submission  # noqa: E402
 
 SCRIPT = r"""
@@ -59,14 +60,14 @@ class LatencyWatch:
 
     def __init__(self) -> None:
         self.latencies: list[float] = []
-        self._original = session_module.probe
+        self._original = probe_container.probe
 
     def __enter__(self) -> LatencyWatch:
-        session_module.probe = self._probe
+        probe_container.probe = self._probe
         return self
 
     def __exit__(self, *exc_info) -> None:
-        session_module.probe = self._original
+        probe_container.probe = self._original
 
     def _probe(self, host, port, **kwargs):
         first: list[float] = []
@@ -105,7 +106,7 @@ def make_batch(folder: Path, source: Path, count: int) -> list[Submission]:
 
 def run_harness(submissions: list[Submission], task: TaskSpec, watch: LatencyWatch | None = None) -> float:
     started = time.monotonic()
-    sessions = DockerSessions(mode="batch", repo_root=ROOT)
+    sessions = DockerSessions(BatchMode(load_exercise()))
     try:
         if watch:
             with watch:

@@ -32,7 +32,7 @@ from typing import Callable
 from .core import Status
 from .exercise import Exercise, ExerciseError, TaskSpec, available
 from .files import write_atomically
-from .grading import GradingOptions, LocatedTask, grade_checks, lint_all, locate
+from .grading import GradingOptions, LocatedTask, grade_task, lint_all, locate
 from .results import Advisory, SubmissionResult, TaskResult
 from .submission import Submission
 
@@ -223,7 +223,7 @@ def _grade_static(items: list[LocatedTask], options: GradingOptions) -> list[tup
     graded = []
     for item in items:
         try:
-            graded.append((item, grade_checks(item, options).result({})))
+            graded.append((item, grade_task(item, options)))
         except Exception:  # a harness bug costs this task its result file, not the batch
             log.exception("grading %s %s crashed", item.submission.id, item.task.id)
     return graded
@@ -232,7 +232,7 @@ def _grade_static(items: list[LocatedTask], options: GradingOptions) -> list[tup
 def _grade_and_save(item: LocatedTask, options: GradingOptions, folder: RunFolder, progress: Progress | None) -> None:
     if progress:
         progress("start", item.submission, item.task, None)
-    result = grade_checks(item, options).result({})
+    result = grade_task(item, options)
     folder.save(item.submission.id, result)
     if progress:
         progress("done", item.submission, item.task, result)
@@ -247,8 +247,7 @@ def _attach_advisories(folder: RunFolder, located: list[LocatedTask], found: dic
         result = saved.get(item.submission.id, {}).get(item.task.id)
         if result is None or item.dockerfile not in found:
             continue
-        kept = tuple(a for a in found[item.dockerfile] if a.code not in item.task.ignored_advisories)
-        folder.save(item.submission.id, dataclasses.replace(result, advisories=kept))
+        folder.save(item.submission.id, dataclasses.replace(result, advisories=item.advisories(found)))
 
 
 def collect(folder: RunFolder, submissions: list[Submission], tasks: list[TaskSpec]) -> list[SubmissionResult]:

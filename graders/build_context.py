@@ -38,7 +38,7 @@ class BuildContext:
     dockerfile: str  # relative to `path`, as the build API wants it
     notes: list[str] = field(default_factory=list)
     links_out: list[str] = field(default_factory=list)  # "app -> /etc": links that lead out of their owner
-    _temporary: tempfile.TemporaryDirectory | None = None
+    _temporary: tempfile.TemporaryDirectory[str] | None = None
 
     def outside(self, name: str) -> Path:
         """A path beside the context folder, not in it (for a Dockerfile the build must not copy)."""
@@ -54,7 +54,7 @@ class BuildContext:
     def __enter__(self) -> BuildContext:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

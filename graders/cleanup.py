@@ -1,8 +1,8 @@
 """What dead runs of the harness left in a Docker engine, and its removal (`python -m graders clean`).
 
-Every container, image and network the harness makes carries its run's labels: `graders.run` (the run id),
-`graders.pid` (the grading process), `graders.pid-start` (that process's start, in ticks since boot) and
-`graders.host` (the host name of that process). A run is dead when its host is this host and its process is
+Every container, image and network the harness makes carries its run's labels (graders.labels): `graders.run`
+(the run id), `graders.pid` (the grading process), `graders.pid-start` (that process's start, in ticks since boot)
+and `graders.host` (the host name of that process). A run is dead when its host is this host and its process is
 gone, or the pid now names another process (a reused pid: another start). The objects of a run on another host
 are never judged by pid, which means nothing here; they are removed only when older than `older_than` seconds,
 if that is given. Objects without `graders.run` and a numeric `graders.pid` are never touched. Objects made
@@ -14,34 +14,18 @@ from __future__ import annotations
 import logging
 import os
 import re
-import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Engine, engine_time
+from .engine import Engine
+from .engine_wire import engine_time
+from .host import CGROUPS, process_start, remove_build_cgroups
+from .labels import HOST_LABEL, PID_LABEL, RUN_LABEL, START_LABEL, host_name
 
 log = logging.getLogger(__name__)
 
-RUN_LABEL = "graders.run"
-PID_LABEL = "graders.pid"
-HOST_LABEL = "graders.host"
-START_LABEL = "graders.pid-start"  # the process's start in ticks since boot: a reused pid is not the run
 KINDS = ("containers", "images", "networks")
-
-
-def host_name() -> str:
-    """This host's name, as the `graders.host` label holds it."""
-    return socket.gethostname() or "unknown"
-
-
-def run_labels(run_id: str) -> dict[str, str]:
-    """The labels of everything a run of this process makes in an engine."""
-    labels = {RUN_LABEL: run_id, PID_LABEL: str(os.getpid()), HOST_LABEL: host_name()}
-    start = process_start(os.getpid())
-    if start is not None:
-        labels[START_LABEL] = start
-    return labels
 
 
 @dataclass
@@ -73,6 +57,19 @@ class Cleaned:
         if self.foreign_runs:
             kept.append(f"{len(self.foreign_runs)} run(s) of other hosts left alone")
         return ", ".join(kept)
+
+
+def remove_labelled(engine: Engine, label: str) -> int:
+    """Remove every container, image and network carrying `label` (containers first: an image in use cannot go);
+    how many there were."""
+    found = engine.labelled(label)
+    for container in found["containers"]:
+        engine.remove_container(container["Id"])
+    for image in found["images"]:
+        engine.remove_image(image["Id"])
+    for network in found["networks"]:
+        engine.remove_network(network["Id"])
+    return sum(len(items) for items in found.values())
 
 
 def clean_dead_runs(engine: Engine, *, older_than: float | None = None, now: float | None = None) -> Cleaned:
@@ -124,26 +121,9 @@ def clean_dead_runs(engine: Engine, *, older_than: float | None = None, now: flo
     return cleaned
 
 
-_BUILD_CGROUP = re.compile(r"^graders-build-(\d+)-[0-9a-f]+$")
-
-
-def _remove_dead_build_cgroups(root: Path = Path("/sys/fs/cgroup")) -> int:
+def _remove_dead_build_cgroups(root: Path = CGROUPS) -> int:
     """The cgroups a killed run made for its builds on this host (graders-build-<pid>-<n>), once empty."""
-    removed = 0
-    try:
-        folders = [*root.glob("graders-build-*"), *root.glob("*/graders-build-*")]
-    except OSError:
-        return 0
-    for folder in folders:
-        match = _BUILD_CGROUP.match(folder.name)
-        if not match or _run_alive(int(match.group(1)), None):
-            continue
-        try:
-            folder.rmdir()  # fails while a step container is still inside: the next clean takes it
-            removed += 1
-        except OSError:
-            pass
-    return removed
+    return remove_build_cgroups(root, dead=lambda pid: not _run_alive(pid, None))
 
 
 def _run_alive(pid: int, start: str | None) -> bool:
@@ -164,16 +144,6 @@ def _run_alive(pid: int, start: str | None) -> bool:
         if now is not None and now != start:
             return False  # the pid was reused: the run's process is gone
     return True
-
-
-def process_start(pid: int) -> str | None:
-    """A process's start time in clock ticks since boot (with its pid, a process's identity on this host);
-    None where /proc cannot tell."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return str(int(stat.read().rsplit(")", 1)[1].split()[19]))
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)

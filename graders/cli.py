@@ -24,8 +24,9 @@ from .exercise import (
 from .grading import GradingOptions
 from .report import text
 from .report.common import run_description
+from .report.formats import DEFAULT_FORMATS, OPTIONAL_FORMATS
 from .report.progress import BatchProgress
-from .report.write import DEFAULT_FORMATS, write_reports
+from .report.write import write_reports
 from .results import results_document
 from .submission import discover
 
@@ -57,7 +58,7 @@ _EXERCISE_HELP = ("The exercise to grade against: a name listed by `exercises`, 
 @click.option("--shard", metavar="K/N", help="Grade the K-th of N deterministic parts of the class.")
 @click.option("--docker-host", "docker_hosts", multiple=True, metavar="URL",
               help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]),
+@click.option("--format", "formats", multiple=True, type=click.Choice(OPTIONAL_FORMATS),
               help="Extra report formats (repeatable).")
 @click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
 @limit_options
@@ -135,7 +136,8 @@ def _stop(sessions, folder: RunFolder, submissions, tasks, formats, exercise) ->
 @click.argument("run_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the combined reports.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["gradescope"]))
+@click.option("--format", "formats", multiple=True, type=click.Choice(OPTIONAL_FORMATS),
+              help="Extra report formats (repeatable).")
 @click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
 def merge_command(run_dirs, out_dir, formats, exercise_name) -> None:
     """Combine the results of several run folders (shards) into one set of reports."""
@@ -206,11 +208,15 @@ def student_targets_command(exercise_name) -> None:
     click.echo(makefile(exercise), nl=False)
 
 
-def _docker_sessions(hosts, **settings) -> list:
-    """One session factory per Docker engine; the Docker SDK is imported only when images get built."""
-    from .session import DockerSessions
+def _docker_sessions(hosts, *, exercise, run_id, repo_root, **settings) -> list:
+    """One session factory per Docker engine, all of one batch (`repo_root` makes student mode's contexts, not a
+    batch's); the Docker SDK is imported only when images get built."""
+    from .run_settings import RunSettings
+    from .session import DockerSessions, EngineLink
+    from .session_modes import BatchMode
 
-    return [DockerSessions(mode="batch", docker_host=host, **settings) for host in hosts]
+    mode = BatchMode(exercise)
+    return [DockerSessions(mode, EngineLink(host), RunSettings(**settings), run_id) for host in hosts]
 
 
 def _hadolint():

@@ -1,90 +1,79 @@
 """Every access to the Docker engine, behind one small class (the Docker SDK's low-level API).
 
-Nothing else in the harness imports `docker`: the session asks this class to build, inspect, run, exec and
-remove, and gets plain Python values back. Errors of the engine or the machine become `HarnessError` (status
-`error`), never a student's failure.
+Nothing else in the harness imports `docker`, nor reaches into the SDK: the rest asks this class to build,
+inspect, run, exec and remove, and gets plain Python values back. Errors of the engine or the machine become
+`HarnessError` (status `error`), never a student's failure. The engine's host is not read here (graders.host).
 """
 
 from __future__ import annotations
 
-import datetime
+import contextlib
 import functools
-import io
 import logging
 import os
-import re
 import socket
 import tarfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
-import docker
-import docker.errors
+import docker  # type: ignore[import-untyped]
+import docker.errors  # type: ignore[import-untyped]
 import requests.exceptions
 import urllib3.exceptions
 
 from .core import HarnessError
+from .engine_errors import BuildRefused, ContainerStartFailed, EngineUnavailable, StreamBroken, is_machine_problem
+from .engine_wire import BuildEvent, BuildStream, archive_entries, read_multiplexed
 from .limits import MIB, Limits
+from .session_types import ArchiveEntry, ExecResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "unix:///var/run/docker.sock"
 API_TIMEOUT = 120.0  # one API call (not a build, not a stream)
-MAX_LOG_LINES = 5000  # build log lines kept in memory; older ones are dropped
-MAX_LINE_CHARS = 2000
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_STEP_LINE = re.compile(r"^Step \d+/\d+ : ")
-
-
-class EngineUnavailable(HarnessError):
-    """No Docker engine answers: dynamic checks are `error`, static grading still runs."""
-
-    def __init__(self, url: str, detail: str = "") -> None:
-        self.url = url
-        self.detail = detail
-        super().__init__(
-            f"no Docker engine answers at {url}: start one (`make docker-engine` or `sudo dockerd &`), "
-            "or grade with --static-only"
-        )
+# how a streaming connection breaks: its deadline passed, the guard shut it, or the engine went away
+_BROKEN = (socket.timeout, urllib3.exceptions.ReadTimeoutError, requests.exceptions.ReadTimeout,
+           requests.exceptions.ConnectionError, urllib3.exceptions.ProtocolError)
 
 
 def engine_url(base_url: str | None = None) -> str:
     return base_url or os.environ.get("DOCKER_HOST") or DEFAULT_URL
 
 
-@dataclass
-class BuildOutput:
-    """What the engine said about one build: the image id when it succeeded, else the error."""
-
-    image_id: str | None
-    log: list[str]
-    error: str | None = None
-    timed_out: bool = False
-    seconds: float = 0.0
-    dropped_lines: int = 0
-    limit: str | None = None  # the limit the build hit (its disk budget, its log), said for the student
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    exit_code: int | None  # None: did not finish in time
-    output: str
+@contextlib.contextmanager
+def _build_errors() -> Iterator[None]:
+    """The SDK's errors of a build, as the build loop reads them."""
+    try:
+        yield
+    except _BROKEN as broken:
+        raise StreamBroken(str(broken)) from None
+    except docker.errors.APIError as problem:
+        raise BuildRefused(_api_message(problem)) from None
+    except docker.errors.DockerException as problem:  # unreadable context, invalid tag...
+        raise HarnessError(f"cannot build: {problem}") from None
 
 
-@dataclass(frozen=True)
-class ArchiveEntry:
-    path: str  # relative to the listed directory
-    kind: str  # "file" | "dir" | "link" | "other"
-    size: int
+def _build_events(items: Iterable[dict[str, Any]]) -> Iterator[BuildEvent]:
+    """The SDK's decoded build stream as events, its errors translated."""
+    with _build_errors():
+        for item in items:
+            if "stream" in item:
+                yield BuildEvent("output", str(item["stream"]))
+            elif "aux" in item and isinstance(item["aux"], dict) and "ID" in item["aux"]:
+                yield BuildEvent("image", str(item["aux"]["ID"]))
+            elif "error" in item:
+                detail = item.get("errorDetail") or {}
+                yield BuildEvent("error", str(detail.get("message") or item["error"]).strip())
+            elif "status" in item:  # pulling a base image
+                yield BuildEvent("output", " ".join(str(item[k]) for k in ("id", "status") if item.get(k)) + "\n")
 
 
 class Engine:
     """One Docker engine (DOCKER_HOST, or `base_url`), reached through the Docker SDK."""
 
-    def __init__(self, client: docker.DockerClient, url: str) -> None:
+    def __init__(self, client: Any, url: str) -> None:
         self.client = client
         self.api = client.api
         self.url = url
@@ -113,10 +102,18 @@ class Engine:
         this machine's (/proc, /sys/fs/cgroup), which the harness reads where the API says nothing."""
         if not self.url.startswith("unix://"):
             return False
+        return self._info().get("Name") == socket.gethostname()
+
+    def cgroups(self) -> tuple[str, str]:
+        """The engine's cgroup driver ("cgroupfs", "systemd"; "" when it does not say) and cgroup version."""
+        info = self._info()
+        return str(info.get("CgroupDriver") or ""), str(info.get("CgroupVersion") or "1")
+
+    def _info(self) -> dict[str, Any]:
         try:
-            return self.api.info().get("Name") == socket.gethostname()
+            return cast(dict[str, Any], self.api.info())
         except (docker.errors.APIError, requests.exceptions.RequestException):
-            return False
+            return {}
 
     def close(self) -> None:
         try:
@@ -130,7 +127,7 @@ class Engine:
         for name in ("_post", "_get"):
             original = getattr(self.api, name)
 
-            def capture(url, *args, _original=original, **kwargs):
+            def capture(url: str, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
                 extra = getattr(local, "params", None)
                 if extra and isinstance(kwargs.get("params"), dict):  # what the SDK's build() cannot pass
                     kwargs["params"] = {**kwargs["params"], **extra}
@@ -151,154 +148,36 @@ class Engine:
 
     # -- images ----------------------------------------------------------------------------------------------
 
-    def build(
-        self,
-        context: Path,
-        dockerfile: str,
-        tag: str,
-        *,
-        labels: dict[str, str] | None = None,
-        timeout: float = 900.0,
-        on_line: Callable[[str], None] | None = None,
-        limits: Limits | None = None,
-    ) -> BuildOutput:
-        """Build `dockerfile` (relative to `context`, or a path outside it that the build must not copy) with the
-        classic builder, streaming and keeping the log (its last MAX_LOG_LINES lines).
+    def start_build(self, context: Path, dockerfile: str, tag: str, *, labels: dict[str, str] | None = None,
+                    timeout: float = 900.0, limits: Limits | None = None,
+                    cgroup_parent: str | None = None) -> BuildStream:
+        """Start a build of `dockerfile` (relative to `context`, or a path outside it that the build must not copy)
+        with the classic builder; the build loop reads its events (graders.build_loop).
 
-        The whole build is bounded by `timeout`: the socket's read timeout always ends at the deadline, and
-        closing the connection makes the engine cancel the build and remove its intermediate container.
-        With `limits`, each RUN step is confined (memory, CPUs, processes) and the build is stopped when it writes
-        more than its disk budget or prints more than its log budget (see graders.guards).
+        With `limits`, each RUN step gets their memory and CPUs; with `cgroup_parent`, the steps are made in that
+        cgroup (the build's own, with its process limit: graders.host.BuildCgroup).
         """
-        started = time.monotonic()
-        deadline = started + timeout
-        lines: list[str] = []
-        dropped = 0
-        partial = ""
-        image_id = None
-        problem = None
-        from .guards import (  # it drives this engine: imported once both exist
-            BuildCgroup,
-            BuildGuard,
-        )
-
-        guard = BuildGuard(self, limits) if limits is not None else None
-        step_line, step_index, total = None, -1, 0  # the last "Step N/M : ..." line, never dropped
-
-        def keep(text: str) -> None:
-            nonlocal partial, dropped, step_line, step_index, total
-            if guard is not None:
-                guard.printed(len(text))
-            partial += text
-            *complete, partial = partial.split("\n")
-            if len(partial) > MAX_LINE_CHARS:  # a step printing without a newline: cut, never hoard
-                complete.append(partial)
-                partial = ""
-            for line in complete:
-                line = _ANSI.sub("", line).rstrip("\r")[:MAX_LINE_CHARS]
-                lines.append(line)
-                if line.startswith("Step ") and _STEP_LINE.match(line):
-                    step_line, step_index = line, total
-                total += 1
-                if guard is not None:
-                    guard.line(line)
-                if on_line:
-                    on_line(line)
-            if len(lines) > MAX_LOG_LINES + 500:  # in batches: a flood of short lines stays cheap
-                dropped += len(lines) - MAX_LOG_LINES
-                del lines[: len(lines) - MAX_LOG_LINES]
-                if step_line is not None and step_index < total - len(lines):
-                    lines.insert(0, step_line)  # which step ran stays known (the failure names it)
-
-        def stopped() -> BuildOutput:
-            keep("\n")
-            return BuildOutput(None, lines, guard.exceeded, False, time.monotonic() - started, dropped,
-                               guard.exceeded)
-
-        response = None
         extra: dict[str, Any] = {}
         params: dict[str, str] = {}
-        cgroup = BuildCgroup.make(self, limits) if limits is not None else None
         if limits is not None:
             memory = docker.utils.parse_bytes(limits.build_memory)
             extra["container_limits"] = {"memory": memory, "memswap": memory}
             params = {"cpuperiod": "100000", "cpuquota": str(max(1000, limits.nano_cpus // 10_000))}
-            if cgroup is not None:
-                params["cgroupparent"] = cgroup.parent
-        try:
-            stream, response = self._captured(
+        if cgroup_parent:
+            params["cgroupparent"] = cgroup_parent
+        with _build_errors():
+            items, response = self._captured(
                 lambda: self.api.build(
                     path=str(context), dockerfile=dockerfile, tag=tag, labels=labels or None, rm=True,
                     forcerm=True, decode=True, timeout=max(1, int(timeout)), **extra,
                 ),
                 params,
             )
-            sockets = _sockets_of(response)
-            if guard is not None:
-                guard.start(response, sockets)
-            for item in stream:
-                if guard is not None and guard.exceeded:
-                    break
-                if "stream" in item:
-                    keep(str(item["stream"]))
-                elif "aux" in item and isinstance(item["aux"], dict) and "ID" in item["aux"]:
-                    image_id = item["aux"]["ID"]
-                elif "error" in item:
-                    detail = item.get("errorDetail") or {}
-                    problem = str(detail.get("message") or item["error"]).strip()
-                    keep(problem + "\n")
-                elif "status" in item:  # pulling a base image
-                    keep(" ".join(str(item[k]) for k in ("id", "status") if item.get(k)) + "\n")
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError
-                for sock in sockets:
-                    sock.settimeout(remaining)
-        except (TimeoutError, socket.timeout, urllib3.exceptions.ReadTimeoutError,
-                requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError,
-                urllib3.exceptions.ProtocolError) as broken:
-            if guard is not None and guard.exceeded:
-                return stopped()
-            if time.monotonic() < deadline - 0.5:
-                raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
-            keep("\n")
-            return BuildOutput(None, lines, f"the build did not finish within {timeout:g} s", True,
-                               time.monotonic() - started, dropped)
-        except docker.errors.APIError as api_problem:
-            problem = _api_message(api_problem)
-            if _is_machine_problem(problem):
-                raise HarnessError(f"the Docker engine failed: {problem}") from None
-        except docker.errors.DockerException as sdk_problem:  # unreadable context, invalid tag...
-            raise HarnessError(f"cannot build: {sdk_problem}") from None
-        except OSError as broken:  # the guard shut the connection down (or the engine went away)
-            if guard is None or not guard.exceeded:
-                raise HarnessError(f"the Docker engine at {self.url} dropped the build: {broken}") from None
-        finally:
-            if response is not None:
-                response.close()
-            if guard is not None:
-                guard.close(failed=image_id is None)
-            if cgroup is not None:
-                cgroup.remove()
-        if guard is not None and guard.exceeded:
-            return stopped()
-        if partial:
-            keep("\n")
-        if problem and _is_machine_problem(problem):
-            raise HarnessError(f"the Docker engine failed while building: {problem}")
-        if problem is None and image_id is None:
-            image_id = self._image_id_of(tag)
-            if image_id is None:
-                problem = "the engine ended the build without an image"
-        return BuildOutput(None if problem else image_id, lines, problem, False, time.monotonic() - started, dropped)
-
-    def _image_id_of(self, reference: str) -> str | None:
-        found = self.inspect_image(reference)
-        return found["Id"] if found else None
+        return BuildStream(_build_events(items), response)
 
     def inspect_image(self, reference: str) -> dict[str, Any] | None:
         try:
-            return self.api.inspect_image(reference)
+            return cast(dict[str, Any], self.api.inspect_image(reference))
         except docker.errors.ImageNotFound:
             return None
         except docker.errors.APIError as problem:
@@ -357,60 +236,45 @@ class Engine:
             )
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             raise self._harness(problem, "cannot create a container") from None
-        return created["Id"]
+        return str(created["Id"])
 
     def start(self, container: str) -> None:
         try:
             self.api.start(container)
         except docker.errors.APIError as problem:
-            if _is_machine_problem(_api_message(problem)):
+            if is_machine_problem(_api_message(problem)):
                 raise self._harness(problem, "cannot start a container") from None
             raise ContainerStartFailed(_api_message(problem)) from None  # bad entrypoint, unknown USER...
         except requests.exceptions.RequestException as problem:
             raise self._harness(problem, "cannot start a container") from None
 
+    def confine(self, container: str, limits: Limits) -> None:
+        """Give a container (a build's step, made by the builder) the limits' processes and CPUs, live."""
+        update = {"PidsLimit": limits.pids_limit, "NanoCpus": limits.nano_cpus}
+        try:  # the SDK's update_container knows neither
+            self.api._post_json(self.api._url("/containers/{0}/update", container), data=update)
+        except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
+            log.warning("could not confine build step %s: %s", container[:12], problem)
+
     def inspect_container(self, container: str) -> dict[str, Any] | None:
         try:
-            return self.api.inspect_container(container)
+            return cast(dict[str, Any], self.api.inspect_container(container))
         except docker.errors.NotFound:
             return None
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             raise self._harness(problem) from None
 
-    def container_size(self, container: str) -> int | None:
-        """The bytes a container wrote: to its own layer (SizeRw) and, on an engine of this host, to its anonymous
-        volumes (a Dockerfile's VOLUME), which SizeRw leaves out; None when it is gone."""
+    def container_writes(self, container: str) -> tuple[int, list[Path]] | None:
+        """What a container wrote to its own layer (SizeRw), and the folders of its anonymous volumes (a
+        Dockerfile's VOLUME, which SizeRw leaves out) on the engine's machine; None when it is gone."""
         try:
             response = self.api._get(self.api._url("/containers/{0}/json", container), params={"size": 1})
             attrs = self.api._result(response, json=True)
         except (docker.errors.APIError, requests.exceptions.RequestException):
             return None
-        written = int(attrs.get("SizeRw") or 0)
-        if self.local:
-            for mount in attrs.get("Mounts") or ():
-                if mount.get("Type") == "volume" and mount.get("Source"):
-                    written += disk_usage(Path(mount["Source"]))
-        return written
-
-    def forks_refused(self, container: str) -> int | None:
-        """How many times a running container was refused a new process at its process limit; None where that
-        cannot be read (a remote engine, a container that no longer runs)."""
-        if not self.local:
-            return None
-        pid = ((self.inspect_container(container) or {}).get("State") or {}).get("Pid")
-        return forks_refused(int(pid)) if pid else None
-
-    def state(self, container: str) -> dict[str, Any]:
-        found = self.inspect_container(container)
-        return (found or {}).get("State") or {"Status": "removed", "Running": False}
-
-    def host_port(self, container: str, port: int) -> int | None:
-        found = self.inspect_container(container) or {}
-        bindings = ((found.get("NetworkSettings") or {}).get("Ports") or {}).get(f"{port}/tcp") or []
-        for binding in bindings:
-            if binding.get("HostIp") in ("127.0.0.1", "") and binding.get("HostPort"):
-                return int(binding["HostPort"])
-        return None
+        volumes = [Path(mount["Source"]) for mount in attrs.get("Mounts") or ()
+                   if mount.get("Type") == "volume" and mount.get("Source")]
+        return int(attrs.get("SizeRw") or 0), volumes
 
     def logs(self, container: str, tail: int = 20, max_bytes: int = 1 * MIB) -> str:
         """The last `tail` lines of a container's log, of which at most `max_bytes` are read (one endless line
@@ -442,8 +306,7 @@ class Engine:
             return ExecResult(126, _api_message(problem))
         except requests.exceptions.RequestException as problem:
             raise self._harness(problem) from None
-        raw = getattr(sock, "_sock", sock)
-        output = _read_multiplexed(raw, time.monotonic() + timeout)
+        output = read_multiplexed(getattr(sock, "_sock", sock), time.monotonic() + timeout)
         try:
             sock.close()
         except OSError:
@@ -485,24 +348,13 @@ class Engine:
             return None
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             raise self._harness(problem, f"cannot read {path} in the container") from None
-        entries: list[ArchiveEntry] = []
         try:
-            with tarfile.open(fileobj=_ChunkReader(chunks), mode="r|") as archive:
-                for member in archive:
-                    parts = member.name.split("/", 1)
-                    if len(parts) < 2 or not parts[1]:
-                        continue  # the directory itself
-                    kind = "file" if member.isfile() else "dir" if member.isdir() else \
-                        "link" if member.issym() or member.islnk() else "other"
-                    entries.append(ArchiveEntry(parts[1], kind, member.size))
-                    if len(entries) >= limit:
-                        break
+            return archive_entries(chunks, limit)
         except tarfile.TarError as problem:
             raise HarnessError(f"cannot read {path} in the container: {problem}") from None
         finally:
             if response is not None:
                 response.close()
-        return entries
 
     def kill(self, container: str) -> None:
         """Kill a running container (it stays, stopped, for its state and log); nothing if it no longer runs."""
@@ -550,29 +402,11 @@ class Engine:
         except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
             raise self._harness(problem) from None
 
-    def remove_labelled(self, label: str, *, prune_images: bool = False) -> int:
-        """Remove every container, image and network carrying `label`; how many were removed."""
-        found = self.labelled(label)
-        for container in found["containers"]:
-            self.remove_container(container["Id"])
-        for image in found["images"]:
-            self.remove_image(image["Id"], prune=prune_images)
-        for network in found["networks"]:
-            try:
-                self.api.remove_network(network["Id"])
-            except (docker.errors.APIError, requests.exceptions.RequestException) as problem:
-                log.warning("could not remove network %s: %s", network.get("Name"), problem)
-        return sum(len(items) for items in found.values())
-
     def _harness(self, problem: Exception, doing: str = "the Docker engine failed") -> HarnessError:
         if isinstance(problem, requests.exceptions.ConnectionError):
             return EngineUnavailable(self.url, str(problem))
         message = _api_message(problem) if isinstance(problem, docker.errors.APIError) else str(problem)
         return HarnessError(f"{doing}: {message}")
-
-
-class ContainerStartFailed(Exception):
-    """The engine refused to start the student's container (bad entrypoint, missing executable)."""
 
 
 def _api_message(problem: Exception) -> str:
@@ -581,129 +415,3 @@ def _api_message(problem: Exception) -> str:
         return str(explanation.decode() if isinstance(explanation, bytes) else explanation).strip()
     return str(problem).strip()
 
-
-_MACHINE_PROBLEMS = ("no space left on device", "cannot allocate memory", "too many open files",
-                     "read-only file system", "input/output error")
-
-
-def _is_machine_problem(message: str) -> bool:
-    lowered = message.lower()
-    return any(problem in lowered for problem in _MACHINE_PROBLEMS)
-
-
-def _sockets_of(response: Any) -> list[Any]:
-    """The socket objects under a streaming `requests` response, whatever the transport (unix, tcp, tls)."""
-    found: list[Any] = []
-    candidates = []
-    raw = getattr(response, "raw", None)
-    connection = getattr(raw, "_connection", None)
-    candidates.append(getattr(connection, "sock", None))
-    fp = getattr(getattr(raw, "_fp", None), "fp", None)
-    inner = getattr(fp, "raw", None)
-    candidates += [getattr(inner, "_sock", None), getattr(inner, "sock", None)]
-    for candidate in candidates:
-        if candidate is not None and hasattr(candidate, "settimeout") and candidate not in found:
-            found.append(candidate)
-    return found
-
-
-def _read_multiplexed(sock: Any, deadline: float, limit: int = 65536) -> str:
-    """The stdout+stderr of an exec's attached socket (Docker's 8-byte frame headers removed), up to `limit`."""
-    buffer = b""
-    try:
-        while time.monotonic() < deadline and len(buffer) < limit + 8:
-            sock.settimeout(max(0.01, deadline - time.monotonic()))
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            buffer += chunk
-    except (socket.timeout, OSError):
-        pass
-    output = bytearray()
-    position = 0
-    while position + 8 <= len(buffer):
-        size = int.from_bytes(buffer[position + 4: position + 8], "big")
-        output += buffer[position + 8: position + 8 + size]
-        position += 8 + size
-    return bytes(output[:limit]).decode("utf-8", "replace")
-
-
-class _ChunkReader(io.RawIOBase):
-    """A file-like view of an iterator of byte chunks (for tarfile's stream mode)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = iter(chunks)
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            try:
-                self._pending = next(self._chunks)
-            except StopIteration:
-                return 0
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-
-def engine_time(value: Any) -> float | None:
-    """A time the engine gave (epoch seconds, or RFC 3339 with nanoseconds) as epoch seconds; None if neither."""
-    if isinstance(value, (int, float)):
-        return float(value)
-    if not isinstance(value, str) or not value:
-        return None
-    cleaned = re.sub(r"(\.\d{6})\d*", r"\1", value.replace("Z", "+00:00"))
-    try:
-        return datetime.datetime.fromisoformat(cleaned).timestamp()
-    except ValueError:
-        return None
-
-
-CGROUPS = Path("/sys/fs/cgroup")
-ENTRY_BYTES = 4096  # what a file or folder costs on disk at the least (its inode and block), empty or not
-
-
-def disk_usage(folder: Path, most_entries: int = 100_000) -> int:
-    """The disk a folder's files take (their blocks, sparse files at their real size, each entry at least
-    ENTRY_BYTES); past `most_entries` entries the walk stops, and what it counted already says "too much"."""
-    used, entries, pending = 0, 0, [folder]
-    while pending and entries < most_entries:
-        try:
-            with os.scandir(pending.pop()) as listing:
-                for entry in listing:
-                    entries += 1
-                    info = entry.stat(follow_symlinks=False)
-                    used += max(info.st_blocks * 512, ENTRY_BYTES)
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(Path(entry.path))
-        except OSError:
-            continue  # removed while we walked
-    return used
-
-
-def forks_refused(pid: int) -> int | None:
-    """The `max` count of pids.events of the cgroup of process `pid` of this host (cgroup v1 or v2): the forks
-    refused there at its process limit. None where there is no such file."""
-    try:
-        memberships = Path(f"/proc/{pid}/cgroup").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for membership in memberships:
-        _, controllers, path = membership.split(":", 2)
-        if "pids" in controllers.split(","):
-            folder = CGROUPS / "pids" / path.lstrip("/")
-        elif controllers == "":
-            folder = CGROUPS / path.lstrip("/")
-        else:
-            continue
-        try:
-            events = (folder / "pids.events").read_text(encoding="utf-8").split()
-        except OSError:
-            continue
-        if events[:1] == ["max"] and len(events) > 1 and events[1].isdigit():
-            return int(events[1])
-    return None

@@ -1,16 +1,19 @@
-"""Grade submissions against the rubric: run each task's checks and collect the results."""
+"""The one driver of a task's grading, `TaskGrading`: the batch (`grade_task` in its workers and processes), student
+mode (one pytest test per check, `TaskGrading.run`) and `grade` (the tests, the end-to-end bench) all go through it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable
 
 from .checks.base import Kind
 from .checks.context import StaticContext
+from .checks.session import DynamicSession
 from .core import (
     Blocked,
     HarnessError,
@@ -21,25 +24,15 @@ from .core import (
     failed,
     skipped,
 )
-from .dockerfile import parse
+from .dockerfile import Dockerfile, parse
 from .exercise import CheckSpec, TaskSpec
-from .results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
+from .results import Advisory, CheckResult, SubmissionResult, TaskResult
 from .submission import Submission, UnreadableFile, read_text_file
 
 log = logging.getLogger(__name__)
 
 
-class DynamicSession(Protocol):
-    """Builds and runs one task's image for the dynamic checks; a context manager that removes what it made."""
-
-    image_info: ImageInfo | None
-
-    def __enter__(self) -> DynamicSession: ...
-
-    def __exit__(self, *exc_info) -> None: ...
-
-
-SessionFactory = Callable[[Submission, TaskSpec, Path], DynamicSession]
+SessionFactory = Callable[[Submission, TaskSpec, Path, Dockerfile], DynamicSession]  # the Dockerfile's path, its model
 Linter = Callable[[list[Path]], dict[Path, list[Advisory]]]
 
 
@@ -52,9 +45,17 @@ class GradingOptions:
 
 @dataclass(frozen=True)
 class LocatedTask:
+    """A task of one submission, with the Dockerfile found for it (None when the submission has none)."""
+
     submission: Submission
     task: TaskSpec
     dockerfile: Path | None
+
+    def advisories(self, found: dict[Path, list[Advisory]]) -> tuple[Advisory, ...]:
+        """The linter's findings on this task's Dockerfile, less the codes its exercise asks students to trigger."""
+        if self.dockerfile is None:
+            return ()
+        return tuple(a for a in found.get(self.dockerfile, ()) if a.code not in self.task.ignored_advisories)
 
 
 def locate(submissions: Iterable[Submission], tasks: list[TaskSpec]) -> list[LocatedTask]:
@@ -62,15 +63,18 @@ def locate(submissions: Iterable[Submission], tasks: list[TaskSpec]) -> list[Loc
 
 
 def grade(submissions: list[Submission], tasks: list[TaskSpec], options: GradingOptions) -> list[SubmissionResult]:
+    """Every task of these submissions in one call, one after the other in this process: the batch's driver without
+    its workers and run folder."""
     located = locate(submissions, tasks)
     # The linter is another process: it runs on the second core while the checks run here.
     with ThreadPoolExecutor(max_workers=1) as pool:
         advisories = pool.submit(lint_all, located, options)
-        graded = [(item, grade_checks(item, options)) for item in located]
+        graded = [(item, grade_task(item, options)) for item in located]
         found = advisories.result()
     by_submission: dict[int, list[TaskResult]] = {}
-    for item, grading in graded:
-        by_submission.setdefault(id(item.submission), []).append(grading.result(found))
+    for item, result in graded:
+        by_submission.setdefault(id(item.submission), []).append(
+            dataclasses.replace(result, advisories=item.advisories(found)))
     return [SubmissionResult(s.id, tuple(by_submission.get(id(s), ()))) for s in submissions]
 
 
@@ -87,15 +91,17 @@ def lint_all(located: list[LocatedTask], options: GradingOptions) -> dict[Path, 
         return {}
 
 
-def grade_checks(item: LocatedTask, options: GradingOptions) -> TaskGrading:
+def grade_task(item: LocatedTask, options: GradingOptions) -> TaskResult:
+    """A task's whole rubric in one call; the linter's findings join it later, from the batch's one linter run."""
     with TaskGrading(item, options) as grading:
         for spec in item.task.checks:
             grading.run(spec)
-    return grading
+    return grading.result()
 
 
 class TaskGrading:
-    """Grades one task check by check; the dynamic session opens at the first dynamic check and closes on exit."""
+    """Grades one task check by check: the static checks read the Dockerfile parsed once, the dynamic session opens
+    at the first dynamic check and closes with `close`, and whatever a check raises becomes its status."""
 
     def __init__(self, item: LocatedTask, options: GradingOptions) -> None:
         self.item = item
@@ -128,6 +134,10 @@ class TaskGrading:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove what the dynamic session made (image, container); the results stay."""
         self._stack.close()
 
     def run(self, spec: CheckSpec) -> CheckResult:
@@ -149,16 +159,18 @@ class TaskGrading:
     def _open_session(self) -> DynamicSession:
         if self._session is None:
             factory = self.options.session_factory
-            self._session = self._stack.enter_context(factory(self.item.submission, self.item.task, self.item.dockerfile))
+            self._session = self._stack.enter_context(
+                factory(self.item.submission, self.item.task, self.item.dockerfile, self._context.dockerfile))
         return self._session
 
-    def result(self, advisories: dict[Path, list[Advisory]]) -> TaskResult:
+    def result(self) -> TaskResult:
+        """The task's result from the checks run so far: all of them after `grade_task`, those pytest selected in
+        student mode."""
         task, path = self.item.task, self.item.dockerfile
         if path is None:
             return TaskResult(task.id, "missing", None, tuple(self.results))
-        found = tuple(a for a in advisories.get(path, []) if a.code not in task.ignored_advisories)
         image = self._session.image_info if self._session is not None else None
-        return TaskResult(task.id, "graded", path.name, tuple(self.results), image, found, self._source)
+        return TaskResult(task.id, "graded", path.name, tuple(self.results), image, source=self._source)
 
 
 def _run_static(spec: CheckSpec, context: StaticContext) -> Verdict:

@@ -86,7 +86,8 @@ def probe(
         time.sleep(max(0.0, min(interval - (now - attempt_started), deadline - now)))
 
 
-def _end(ok, reason, started, attempts, status, body, error, first_answer, truncated) -> ProbeOutcome:
+def _end(ok: bool, reason: str, started: float, attempts: int, status: int | None, body: bytes, error: str,
+         first_answer: float | None, truncated: bool) -> ProbeOutcome:
     return ProbeOutcome(ok, reason, time.monotonic() - started, attempts, status, body, error,
                         None if first_answer is None else first_answer - started, truncated)
 

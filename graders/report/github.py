@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..core import Status
-from ..results import CheckResult
+from ..results import CheckResult, Score
 from . import summary
 
 # One task as student mode knows it: its id, its Dockerfile (None when the submission has none), its results.
@@ -58,19 +58,18 @@ def step_summary(tasks: Iterable[TaskChecks]) -> str:
     """The Markdown score table for $GITHUB_STEP_SUMMARY: per task its Dockerfile, score and failed checks
     (with their lines); a total row when there are several tasks. A task without Dockerfile is `missing`."""
     lines = ["### Docker exercise: score", "", "| Task | Dockerfile | Score | Failed checks |", "|---|---|---:|---|"]
-    totals = []
-    for task_id, dockerfile, checks in tasks:
-        score = sum(check.points for check in checks)
-        top = sum(check.max_points for check in checks if check.status is not Status.SKIPPED)
+    listed = list(tasks)
+    for task_id, dockerfile, checks in listed:
+        score = Score.of(checks)
         if dockerfile:
             shown = f"`{Path(dockerfile).as_posix()}`"
             failed = ", ".join(_cell(check) for check in checks if check.status in (Status.FAILED, Status.ERROR))
         else:
             shown, failed = "missing", _missing_message(checks)
-        lines.append(f"| {task_id} | {_text(shown)} | {score}/{top} | {_text(failed) or 'none'} |")
-        totals.append((score, top))
-    if len(totals) > 1:
-        lines.append(f"| **total** | | **{sum(s for s, _ in totals)}/{sum(t for _, t in totals)}** | |")
+        lines.append(f"| {task_id} | {_text(shown)} | {score.points}/{score.max_points} | {_text(failed) or 'none'} |")
+    if len(listed) > 1:
+        total = Score.of(check for _, _, checks in listed for check in checks)
+        lines.append(f"| **total** | | **{total.points}/{total.max_points}** | |")
     return "\n".join(lines) + "\n"
 
 

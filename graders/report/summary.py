@@ -21,6 +21,7 @@ from .common import (
 )
 from .feedback import literal
 
+FILE = "summary.md"
 MOST_FAILED = 10  # class-wide rows of the "most failed checks" table
 MOST_FAILED_PER_TASK = 3
 

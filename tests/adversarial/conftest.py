@@ -8,7 +8,8 @@ import subprocess
 
 from tests.dynamic.conftest import BASE, ROOT, engine, make_submission, nothing_left_behind  # noqa: F401  (shared)
 
-from graders.cleanup import HOST_LABEL, KINDS, PID_LABEL, RUN_LABEL, START_LABEL, host_name
+from graders.cleanup import KINDS
+from graders.labels import HOST_LABEL, PID_LABEL, RUN_LABEL, START_LABEL, host_name
 
 
 def pytest_configure(config):

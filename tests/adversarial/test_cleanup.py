@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-from graders.cleanup import clean_dead_runs, parse_age, process_start, run_labels
+from graders.build_loop import BuildRequest, stream_build
+from graders.cleanup import clean_dead_runs, parse_age
+from graders.host import process_start
+from graders.labels import run_labels
 from tests.adversarial.conftest import BASE, ROOT, dead_pid, labels, left_by
 
 pytestmark = pytest.mark.docker
@@ -25,8 +28,8 @@ def made(engine, tmp_path):
 
     def image(with_labels: dict[str, str]) -> str:
         (tmp_path / "Dockerfile").write_text(f"FROM {BASE}\n")
-        output = engine.build(tmp_path, "Dockerfile", f"graders-clean-test:{len(objects['images'])}",
-                              labels=with_labels, timeout=60)
+        output = stream_build(engine, BuildRequest(tmp_path, "Dockerfile", f"graders-clean-test:{len(objects['images'])}",
+                                                   labels=with_labels, timeout=60))
         assert output.image_id, output.error
         objects["images"].append(output.image_id)
         return output.image_id

@@ -18,13 +18,13 @@ import pytest
 
 from graders.batch import RunFolder, run_batch
 from graders.core import Status
-from graders.engine import engine_time
+from graders.engine_wire import engine_time
 from graders.grading import GradingOptions
 from graders.exercise import load_exercise
-from graders.session import RUN_LABEL, DockerSessions
+from graders.labels import RUN_LABEL
 from graders.submission import Submission
-from tests.adversarial.conftest import ROOT
 from tests.adversarial.corpus import BUILD_TIMEOUT, RUN_TIMEOUT, TEST_LIMITS, make_corpus, sparse_files
+from tests.dynamic.conftest import batch_sessions
 
 pytestmark = [pytest.mark.docker, pytest.mark.adversarial]
 
@@ -66,8 +66,7 @@ def grade_batch(engine, submissions: list[Submission], folder: Path, jobs: int =
         elif event == "done":
             seconds[submission.id] = time.monotonic() - started[submission.id]
 
-    sessions = DockerSessions(mode="batch", engine=engine, repo_root=ROOT, build_timeout=BUILD_TIMEOUT,
-                              run_timeout=RUN_TIMEOUT, limits=TEST_LIMITS)
+    sessions = batch_sessions(engine, build_timeout=BUILD_TIMEOUT, run_timeout=RUN_TIMEOUT, limits=TEST_LIMITS)
     try:
         results = run_batch(submissions, [task], RunFolder(folder), [GradingOptions(session_factory=sessions)],
                             jobs=jobs, progress=progress)

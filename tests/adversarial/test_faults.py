@@ -23,11 +23,11 @@ from graders.engine import Engine
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
 from graders.exercise import load_exercise
-from graders.session import RUN_LABEL, DockerSessions
+from graders.labels import RUN_LABEL
 from graders.submission import Submission
 from tests.adversarial.conftest import BASE, ROOT
 from tests.adversarial.corpus import TEST_LIMITS
-from tests.dynamic.conftest import FIXTURES, fixture_dockerfile
+from tests.dynamic.conftest import FIXTURES, batch_sessions, fixture_dockerfile
 
 pytestmark = [pytest.mark.docker, pytest.mark.adversarial]
 BRIDGE = "graders-adv-br"
@@ -170,7 +170,7 @@ def test_a_full_disk_is_an_error_not_the_students_failure(spare, tmp_path):
         # 150 MiB: within the 200 MiB disk budget, more than the 40 MiB left on the engine's disk
         (folder / "dockerfile-task-3-2").write_text(fixture_dockerfile("RUN dd if=/dev/zero of=/big bs=1M count=150"))
         task = load_exercise().tasks["task3-2"]
-        with DockerSessions(mode="batch", engine=engine, repo_root=ROOT, limits=TEST_LIMITS) as sessions:
+        with batch_sessions(engine, limits=TEST_LIMITS) as sessions:
             started = time.monotonic()
             result = grade_submissions([Submission("writer", folder)], [task],
                                        GradingOptions(session_factory=sessions))[0].tasks[0]

@@ -12,15 +12,17 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from graders.build_loop import BuildRequest
 from graders.cli import main
 from graders.cli_limits import LIMIT_OPTIONS, limits_from
+from graders.guards import limited_build
 from graders.limits import Limits, parse_size
 from graders.probe import probe
 from graders.session import DockerSessions
 from graders.submission import Submission
 from tests.adversarial.conftest import ROOT
 from tests.adversarial.corpus import TEST_LIMITS
-from tests.dynamic.conftest import BASE, fixture_dockerfile, grade, task_spec
+from tests.dynamic.conftest import BASE, batch_sessions, fixture_dockerfile, grade, open_session, task_spec
 
 MIB = 1024**2
 
@@ -121,7 +123,7 @@ def sessions(engine):
 
     def make(**options) -> DockerSessions:
         options.setdefault("limits", TEST_LIMITS)
-        made.append(DockerSessions(repo_root=ROOT, engine=engine, run_timeout=10.0, **options))
+        made.append(batch_sessions(engine, run_timeout=10.0, **options))
         return made[-1]
 
     yield make
@@ -133,7 +135,7 @@ def sessions(engine):
 def test_a_started_container_is_confined(engine, sessions, make_submission):
     owner = sessions()
     submission = make_submission("confined", fixture_dockerfile())
-    with owner(submission, task_spec(), submission.path / "dockerfile-task-3-2") as session:
+    with open_session(owner, submission, task_spec()) as session:
         attrs = engine.inspect_container(session.container())
         host = attrs["HostConfig"]
         assert host["Privileged"] is False and host["NetworkMode"] == "bridge"
@@ -154,8 +156,8 @@ def test_each_build_step_is_confined(engine, tmp_path):
         f"FROM {BASE}\n"
         f"RUN echo {os.urandom(6).hex()}; grep -h pids /proc/self/cgroup; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/memory/memory.limit_in_bytes\n"
         "RUN for i in $(seq 1 100); do sleep 3 & done; wait\n")
-    output = engine.build(tmp_path, "Dockerfile", "graders-limits-test:steps", timeout=60,
-                          limits=Limits(pids_limit=48, nano_cpus=500_000_000, build_memory="300m"))
+    output = limited_build(engine, BuildRequest(tmp_path, "Dockerfile", "graders-limits-test:steps", timeout=60),
+                           Limits(pids_limit=48, nano_cpus=500_000_000, build_memory="300m"))
     text = "\n".join(output.log)
     # the step fails on its own ("Cannot fork"), or the guard stops it first (on an engine of this host)
     stopped = "tried to run more than its limit of 48 processes" in (output.error or "")

@@ -11,11 +11,9 @@ import pytest
 from graders.batch import RunFolder, run_batch
 from graders.core import Status
 from graders.grading import GradingOptions
-from graders.session import DockerSessions
 from graders.submission import discover
-from tests.adversarial.conftest import ROOT
 from tests.adversarial.corpus import TEST_LIMITS
-from tests.dynamic.conftest import FIXTURES, fixture_dockerfile, task_spec
+from tests.dynamic.conftest import FIXTURES, batch_sessions, fixture_dockerfile, task_spec
 
 pytestmark = pytest.mark.docker
 NAMES = ["Alice Smith", "alice smith", "ALICE-SMITH", "élodie ü 名前", "a..b", "dots.in.name.", "-rf", "x" * 200,
@@ -38,7 +36,7 @@ def test_hard_names_grade_side_by_side(engine, tmp_path):
     run = tmp_path / "run"
     outside_before = sorted(p.name for p in tmp_path.iterdir()) + ["run"]
     task = task_spec(checks=("builds", "serves-hello-world"))
-    sessions = DockerSessions(mode="batch", engine=engine, repo_root=ROOT, run_timeout=10.0, limits=TEST_LIMITS)
+    sessions = batch_sessions(engine, run_timeout=10.0, limits=TEST_LIMITS)
     containers = []
     original = engine.create_container
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from graders.session import PID_LABEL
+from graders.labels import PID_LABEL
 from tests.adversarial.conftest import ROOT
 from tests.adversarial.corpus import HOLD
 from tests.dynamic.conftest import FIXTURES, fixture_dockerfile

@@ -13,13 +13,18 @@ from pathlib import Path
 import pytest
 
 from graders.checks.base import Kind
+from graders.cleanup import remove_labelled
 from graders.core import HarnessError, Status
+from graders.dockerfile import parse
 from graders.engine import Engine
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
-from graders.exercise import CheckSpec, TaskSpec, load_exercise
-from graders.session import PID_LABEL, DockerSessions
-from graders.submission import Submission
+from graders.exercise import CheckSpec, Exercise, TaskSpec, load_exercise
+from graders.labels import PID_LABEL
+from graders.run_settings import RunSettings
+from graders.session import DockerSession, DockerSessions, EngineLink
+from graders.session_modes import BatchMode
+from graders.submission import Submission, read_text_file
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "dynamic"
@@ -67,7 +72,7 @@ def nothing_left_behind():
         if not any(left.values()) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
-    _engine.remove_labelled(label)
+    remove_labelled(_engine, label)
     assert not any(left.values()), f"the Docker tests left labelled objects behind: {left}"
 
 
@@ -135,6 +140,21 @@ def task_spec(task_id: str = "task3-2", *, tag: str = "graders-test:dev", name: 
     specs = tuple(CheckSpec(i, DYNAMIC[i].check, 1, {**DYNAMIC[i].parameters, **parameters.get(i, {})},
                             DYNAMIC[i].title, DYNAMIC[i].hint) for i in wanted)
     return TaskSpec(task_id, "test", (name,), tag, specs)
+
+
+def batch_sessions(engine: Engine | None = None, *, exercise: Exercise | None = None, run_id: str | None = None,
+                   **settings) -> DockerSessions:
+    """Batch-mode sessions of `exercise` (default: the default one) on `engine` (None: DOCKER_HOST's, connected on
+    first use), with these RunSettings."""
+    return DockerSessions(BatchMode(exercise or load_exercise()), EngineLink(engine=engine), RunSettings(**settings),
+                          run_id)
+
+
+def open_session(sessions: DockerSessions, submission: Submission, task: TaskSpec,
+                 name: str = "dockerfile-task-3-2") -> DockerSession:
+    """The session the runner opens for the submission's Dockerfile `name`, with its model parsed as grading does."""
+    path = submission.path / name
+    return sessions(submission, task, path, parse(read_text_file(path)))
 
 
 def grade(sessions: DockerSessions, submission: Submission, task: TaskSpec) -> dict[str, object]:

@@ -1,5 +1,5 @@
 from graders.checks.dynamic.apt_lists_empty import check
-from graders.engine import ArchiveEntry
+from graders.session_types import ArchiveEntry
 from tests.dynamic.fakes import FakeSession, assert_verdict, run
 
 LISTS = "/var/lib/apt/lists"

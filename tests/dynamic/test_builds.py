@@ -1,5 +1,5 @@
 from graders.checks.dynamic.builds import check
-from graders.session import BuildResult
+from graders.session_types import BuildResult
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 
 

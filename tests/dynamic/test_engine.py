@@ -3,8 +3,9 @@
 import pytest
 
 from graders.core import HarnessError
-from graders.engine import Engine, EngineUnavailable
-from graders.session import PID_LABEL, RUN_LABEL
+from graders.engine import Engine
+from graders.engine_errors import EngineUnavailable
+from graders.labels import PID_LABEL, RUN_LABEL
 from tests.dynamic.conftest import BASE
 
 SENTENCE = "start one (`make docker-engine` or `sudo dockerd &`), or grade with --static-only"

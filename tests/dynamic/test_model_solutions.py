@@ -8,9 +8,8 @@ from graders.checks.base import Kind
 from graders.core import Status
 from graders.grading import GradingOptions, grade
 from graders.exercise import load_exercise
-from graders.session import DockerSessions
 from graders.submission import Submission
-from tests.dynamic.conftest import ROOT
+from tests.dynamic.conftest import batch_sessions
 
 pytestmark = pytest.mark.docker
 
@@ -29,7 +28,7 @@ EXPECTED = {
 def graded(engine, request):
     exercise = load_exercise(request.param)
     model = exercise.folder / "submissions" / "model-solution"
-    sessions = DockerSessions(repo_root=ROOT, engine=engine, exercise=exercise, build_timeout=600.0)
+    sessions = batch_sessions(engine, exercise=exercise, build_timeout=600.0)
     try:
         results = grade([Submission("model-solution", model)], [exercise.tasks[t] for t in TASKS],
                         GradingOptions(session_factory=sessions))

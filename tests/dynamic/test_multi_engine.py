@@ -14,7 +14,10 @@ from graders.batch import RunFolder, run_batch
 from graders.core import Status
 from graders.engine import Engine
 from graders.grading import GradingOptions
-from graders.session import DockerSessions
+from graders.exercise import load_exercise
+from graders.run_settings import RunSettings
+from graders.session import DockerSessions, EngineLink
+from graders.session_modes import BatchMode
 from tests.dynamic.conftest import BASE, fixture_dockerfile, task_spec
 
 pytestmark = pytest.mark.docker
@@ -59,8 +62,9 @@ def test_a_batch_spreads_over_both_engines(second_engine, make_submission, tmp_p
     submissions = [make_submission(f"student-{index}", fixture_dockerfile(f"LABEL n={index}")) for index in range(4)]
     task = task_spec(checks=("builds", "serves-hello-world"))
     builds = Counter()
+    mode = BatchMode(load_exercise())
     factories = [
-        DockerSessions(mode="batch", docker_host=host, on_build_line=lambda line, host=host: builds.update([host]))
+        DockerSessions(mode, EngineLink(host), RunSettings(on_build_line=lambda line, host=host: builds.update([host])))
         for host in (None, second_engine)
     ]
     try:

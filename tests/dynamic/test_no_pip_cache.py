@@ -1,5 +1,5 @@
 from graders.checks.dynamic.no_pip_cache import check
-from graders.engine import ArchiveEntry
+from graders.session_types import ArchiveEntry
 from tests.dynamic.fakes import FakeSession, assert_verdict, run
 
 CACHE = "/root/.cache/pip"

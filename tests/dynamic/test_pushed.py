@@ -126,7 +126,10 @@ def _push(engine, local: str, remote: str) -> None:
 @pytest.mark.docker
 def test_real_registry(real_registry, engine, make_submission):
     """Student mode: the image `make buildTask3-2` would make, pushed or not, compared with the registry's."""
-    from graders.session import DockerSessions
+    from graders.exercise import load_exercise
+    from graders.run_settings import RunSettings
+    from graders.session import DockerSessions, EngineLink
+    from graders.session_modes import StudentMode
     from tests.dynamic.conftest import assert_result, grade, task_spec
 
     registry = f"{real_registry}/proj/repo"
@@ -134,8 +137,9 @@ def test_real_registry(real_registry, engine, make_submission):
     tiny = "FROM scratch\nCOPY app/fake_uvicorn.py /server/app/fake_uvicorn.py\n"  # no base layers to upload
     repo = make_submission("pushed", tiny).path
     other = make_submission("pushed-other", tiny + "COPY dockerfile-task-3-2 /other\n").path
-    sessions = DockerSessions(mode="student", repo_root=repo, registry=registry, engine=engine)
-    other_sessions = DockerSessions(mode="student", repo_root=other, registry=registry, engine=engine)
+    exercise, settings = load_exercise(), RunSettings(registry=registry)
+    sessions = DockerSessions(StudentMode.of(exercise, repo), EngineLink(engine=engine), settings)
+    other_sessions = DockerSessions(StudentMode.of(exercise, other), EngineLink(engine=engine), settings)
     task = task_spec(tag=tag, checks=("builds", "pushed"))
     try:
         from graders.submission import Submission

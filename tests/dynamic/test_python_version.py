@@ -1,7 +1,7 @@
 import pytest
 
 from graders.checks.dynamic.python_version import check
-from graders.engine import ExecResult
+from graders.session_types import ExecResult
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 
 EXERCISE = {"executable": "python", "version": "3.8"}

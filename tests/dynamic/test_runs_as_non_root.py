@@ -1,5 +1,5 @@
 from graders.checks.dynamic.runs_as_non_root import check
-from graders.engine import ExecResult
+from graders.session_types import ExecResult
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 
 TOUCH = ("touch", "/.graders-write-test")

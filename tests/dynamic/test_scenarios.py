@@ -7,7 +7,7 @@ a fake uvicorn (tests/fixtures/dynamic/fake_uvicorn.py): no pip install, so each
 import pytest
 
 from graders.session import DockerSessions
-from tests.dynamic.conftest import BASE, ROOT, assert_result, fixture_dockerfile, grade, task_spec
+from tests.dynamic.conftest import BASE, assert_result, batch_sessions, fixture_dockerfile, grade, task_spec
 
 pytestmark = pytest.mark.docker
 
@@ -21,7 +21,7 @@ def sessions(engine):
 
     def make(**options) -> DockerSessions:
         options.setdefault("run_timeout", 20.0)
-        made.append(DockerSessions(repo_root=ROOT, engine=engine, **options))
+        made.append(batch_sessions(engine, **options))
         return made[-1]
 
     yield make
@@ -216,9 +216,9 @@ def test_dockerfile_the_builder_cannot_parse(sessions, make_submission):
 
 def test_offline_machine_never_pulls_a_missing_base_image(make_submission):
     """With offline stand-ins Docker Hub is out of reach: a base image the machine lacks is not pulled but reported."""
-    sessions = DockerSessions(mode="batch")
+    sessions = batch_sessions()
     try:
-        if not sessions.uses_standins:
+        if not sessions.standins.in_use:
             pytest.skip("this engine pulls real base images (no offline stand-ins)")
         submission = make_submission("no-such-base", "FROM graders-no-such-image:1\nCMD [\"true\"]\n")
         result = grade(sessions, submission, task_spec(checks=("builds", "image-config")))
@@ -232,9 +232,9 @@ def test_offline_machine_never_pulls_a_missing_base_image(make_submission):
 
 def test_offline_machine_never_pulls_an_image_copied_from(make_submission):
     """COPY --from an image pulls it as FROM does; COPY --from a stage of the file (by name or index) does not."""
-    sessions = DockerSessions(mode="batch")
+    sessions = batch_sessions()
     try:
-        if not sessions.uses_standins:
+        if not sessions.standins.in_use:
             pytest.skip("this engine pulls real base images (no offline stand-ins)")
         stages = f"FROM {BASE} AS build\nRUN echo hi > /x\nFROM {BASE}\nCOPY --from=build /x /x\nCOPY --from=0 /x /y\n"
         own = grade(sessions, make_submission("copy-from-stage", stages + "CMD [\"true\"]\n"),

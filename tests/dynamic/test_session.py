@@ -1,65 +1,33 @@
-"""DockerSessions and DockerSession: names, labels, the engine's absence, student mode, and cleanup."""
-
-import re
-from pathlib import Path
+"""DockerSessions and DockerSession: labels, the engine's absence, student mode, and cleanup."""
 
 import pytest
 
+from graders.exercise import load_exercise
+from graders.labels import PID_LABEL, RUN_LABEL
 from graders.results import ImageInfo
-from graders.session import PID_LABEL, RUN_LABEL, DockerSessions, parse_listening
+from graders.session import DockerSessions, EngineLink
+from graders.session_modes import BatchMode, StudentMode
 from graders.submission import Submission
-from tests.dynamic.conftest import BASE, ROOT, assert_result, fixture_dockerfile, grade, task_spec
-
-REFERENCE = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
-                       r":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-
-
-def tags(ids, run_id="20261128-101500-ab12cd"):
-    sessions = DockerSessions(run_id=run_id)
-    task = task_spec("task3-1")
-    return [sessions.tag_for(Submission(i, Path(".")), task) for i in ids]
-
-
-def test_batch_tags_are_valid_and_distinct():
-    ids = ["alice", "Alice", "alice ", "ALICE!", "élodie", "..", "-x-", "a" * 300, "Bob Smith (2)", "bob-smith-2", "名前"]
-    made = tags(ids)
-    for tag in made:
-        assert REFERENCE.match(tag), tag
-        assert len(tag) < 200
-    assert len(set(made)) == len(made)
-    assert made[0] == "graders/alice-task3-1:20261128-101500-ab12cd", "plain ids stay readable"
-
-
-def test_the_same_submission_twice_in_a_run_gets_two_tags():
-    assert len(set(tags(["alice", "alice"]))) == 2
-
-
-def test_student_mode_uses_the_task_tag():
-    sessions = DockerSessions(mode="student")
-    assert sessions.tag_for(Submission("x", Path(".")), task_spec(tag="base-image-fastapi:dev")) == "base-image-fastapi:dev"
+from tests.dynamic.conftest import (
+    BASE,
+    ROOT,
+    assert_result,
+    batch_sessions,
+    fixture_dockerfile,
+    grade,
+    open_session,
+    task_spec,
+)
 
 
 def test_labels_name_the_run_and_the_process():
-    sessions = DockerSessions(run_id="r1")
+    sessions = batch_sessions(run_id="r1")
     assert sessions.labels[RUN_LABEL] == "r1" and sessions.labels[PID_LABEL].isdigit()
-
-
-def test_parse_listening():
-    text = (
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-        "   0: 0100007F:1F40 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1\n"
-        "   1: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1\n"
-        "   2: 0100007F:1F40 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 3 1\n"
-        "  sl  local_address                         remote_address                        st\n"
-        "   0: 00000000000000000000000001000000:1F40 00000000000000000000000000000000:0000 0A 0 0 0 0\n"
-        "   1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 0 0 0 0\n"
-    )
-    assert parse_listening(text) == (("127.0.0.1", 8000), ("0.0.0.0", 8080), ("::1", 8000), ("::", 80))
 
 
 def test_no_engine_is_an_error_with_one_clear_sentence(tmp_path, make_submission):
     submission = make_submission("no-engine", fixture_dockerfile())
-    sessions = DockerSessions(docker_host=f"unix://{tmp_path}/no-docker.sock")
+    sessions = DockerSessions(BatchMode(load_exercise()), EngineLink(f"unix://{tmp_path}/no-docker.sock"))
     results = grade(sessions, submission, task_spec())
     sessions.close()
     for check_id in ("builds", "image-config", "serves-hello-world", "python-version", "runs-as-non-root"):
@@ -81,7 +49,7 @@ def test_student_mode_tags_and_keeps_the_image_without_harness_labels(engine, tm
     (repo / ".dockerignore").write_text((ROOT / ".dockerignore").read_text())
     (repo / "dockerfile-task-3-2").write_text(fixture_dockerfile("RUN test ! -e /server/graders"))
     tag = "graders-test-student-mode:dev"
-    sessions = DockerSessions(mode="student", repo_root=repo, engine=engine)
+    sessions = DockerSessions(StudentMode.of(load_exercise(), repo), EngineLink(engine=engine))
     try:
         results = grade(sessions, Submission("repo", repo), task_spec(tag=tag, checks=("builds", "serves-hello-world")))
         assert_result(results["builds"], "passed", tag)
@@ -98,13 +66,13 @@ def test_student_mode_tags_and_keeps_the_image_without_harness_labels(engine, tm
 
 @pytest.mark.docker
 def test_containers_are_removed_on_ctrl_c(engine, make_submission, monkeypatch):
-    import graders.session as session_module
+    import graders.probe_container as probe_container
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(session_module, "probe", interrupted)
-    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    monkeypatch.setattr(probe_container, "probe", interrupted)
+    sessions = batch_sessions(engine)
     with pytest.raises(KeyboardInterrupt):
         grade(sessions, make_submission("hello", fixture_dockerfile()), task_spec())
     left = engine.labelled(f"{RUN_LABEL}={sessions.run_id}")
@@ -114,9 +82,9 @@ def test_containers_are_removed_on_ctrl_c(engine, make_submission, monkeypatch):
 
 @pytest.mark.docker
 def test_close_removes_what_an_unfinished_session_left(engine, make_submission):
-    sessions = DockerSessions(repo_root=ROOT, engine=engine, run_timeout=5.0)
+    sessions = batch_sessions(engine, run_timeout=5.0)
     submission = make_submission("hello", fixture_dockerfile())
-    session = sessions(submission, task_spec(), submission.path / "dockerfile-task-3-2")
+    session = open_session(sessions, submission, task_spec())
     session.container()  # never exited: a crash of the grading loop
     assert engine.labelled(f"{RUN_LABEL}={sessions.run_id}")["containers"]
     sessions.close()
@@ -126,9 +94,9 @@ def test_close_removes_what_an_unfinished_session_left(engine, make_submission):
 
 @pytest.mark.docker
 def test_probe_container_limits(engine, make_submission):
-    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    sessions = batch_sessions(engine)
     submission = make_submission("hello", fixture_dockerfile())
-    with sessions(submission, task_spec(), submission.path / "dockerfile-task-3-2") as session:
+    with open_session(sessions, submission, task_spec()) as session:
         attrs = engine.inspect_container(session.container())
         host = attrs["HostConfig"]
         assert host["Memory"] == 512 * 1024 * 1024 and host["NanoCpus"] == 1_000_000_000 and host["PidsLimit"] == 256
@@ -142,7 +110,7 @@ def test_probe_container_limits(engine, make_submission):
 
 @pytest.mark.docker
 def test_batch_mode_removes_its_images_but_keeps_the_cache(engine, make_submission):
-    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    sessions = batch_sessions(engine)
     submission = make_submission("hello", fixture_dockerfile())
     first = grade(sessions, submission, task_spec(checks=("builds",)))
     assert engine.inspect_image(first["_image"].tag) is None, "the run's tag is gone after the session"
@@ -155,12 +123,12 @@ def test_batch_mode_removes_its_images_but_keeps_the_cache(engine, make_submissi
 @pytest.mark.docker
 def test_two_students_with_the_same_dockerfile_keep_their_own_images(engine, make_submission):
     """Closing one student's session (which removes its image by id) never takes the other's image with it."""
-    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    sessions = batch_sessions(engine)
     task = task_spec(checks=("builds",))
     first, second = (make_submission(name, fixture_dockerfile()) for name in ("twin-a", "twin-b"))
-    with sessions(first, task, first.path / "dockerfile-task-3-2") as session_a:
+    with open_session(sessions, first, task) as session_a:
         built_a = session_a.build()
-        with sessions(second, task, second.path / "dockerfile-task-3-2") as session_b:
+        with open_session(sessions, second, task) as session_b:
             built_b = session_b.build()
             assert built_a.ok and built_b.ok and built_a.image.id != built_b.image.id
             session_a.close()
@@ -171,9 +139,9 @@ def test_two_students_with_the_same_dockerfile_keep_their_own_images(engine, mak
 @pytest.mark.docker
 def test_batch_context_in_the_image(engine, make_submission):
     """COPY . copies the submission's files and its Dockerfile, never the harness's labelled copy of it."""
-    sessions = DockerSessions(repo_root=ROOT, engine=engine)
+    sessions = batch_sessions(engine)
     submission = make_submission("hello", fixture_dockerfile())
-    with sessions(submission, task_spec(), submission.path / "dockerfile-task-3-2") as session:
+    with open_session(sessions, submission, task_spec()) as session:
         names = {entry.path for entry in session.list_directory("/server", limit=100)}
         image = session.image()
     sessions.close()
@@ -182,24 +150,6 @@ def test_batch_context_in_the_image(engine, make_submission):
     assert image.unlabelled_id and image.unlabelled_id != image.id
     parent = engine.inspect_image(image.unlabelled_id)
     assert "graders.run" not in (parent["Config"].get("Labels") or {}), "the build as a plain `docker build` makes it"
-
-
-@pytest.mark.parametrize(("step", "error", "machine"), [
-    ("Step 1/9 : FROM python:3.9", 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io '
-     "on 10.0.0.53:53: no such host", True),
-    ("Step 1/9 : FROM python:3.9", "Get https://registry-1.docker.io/v2/: net/http: TLS handshake timeout", True),
-    ("Step 1/9 : FROM pyhton:3.8.12", "pull access denied for pyhton, repository does not exist or may require "
-     "'docker login'", False),
-    ("Step 1/9 : FROM python:3.8.99", "manifest for python:3.8.99 not found: manifest unknown", False),
-    ("Step 5/9 : RUN pip install fastapi", "The command '/bin/sh -c pip install fastapi' returned a non-zero code: 1",
-     False),
-    ("Step 5/9 : RUN curl https://x", "dial tcp: lookup x: no such host", False),
-])
-def test_unreachable_registry_is_the_machines_problem(step, error, machine):
-    """A FROM the engine cannot pull because the registry is out of reach is an error, not the student's failure."""
-    from graders.session import _unreachable_registry
-
-    assert _unreachable_registry(step, error) is machine
 
 
 @pytest.mark.docker

@@ -1,7 +1,8 @@
 import pytest
 
 from graders.checks.dynamic.smaller_than_previous import check
-from graders.session import DockerSessions
+from graders.session import DockerSessions, EngineLink
+from graders.session_modes import StudentMode
 from graders.submission import Submission
 from tests.dynamic.conftest import BASE, ROOT
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
@@ -36,7 +37,8 @@ def test_student_mode_compares_with_the_image_make_build_tagged(engine):
     """`make buildTask3-1` then `make testTask3-2`: the earlier image is the one carrying task3-1's required tag."""
     engine.api.tag(BASE, "graders-test-previous", "fat")
     try:
-        sessions = DockerSessions(mode="student", engine=engine, student_tags={"task3-1": "graders-test-previous:fat"})
+        mode = StudentMode(ROOT, {"task3-1": "graders-test-previous:fat"})
+        sessions = DockerSessions(mode, EngineLink(engine=engine))
         previous = sessions.previous_image(Submission("student", ROOT), "task3-1")
         assert previous is not None and previous.size == engine.inspect_image(BASE)["Size"]
         assert sessions.previous_image(Submission("student", ROOT), "task1") is None

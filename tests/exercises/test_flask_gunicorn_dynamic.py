@@ -14,7 +14,9 @@ from graders.core import HarnessError, Status
 from graders.engine import Engine
 from graders.exercise import load_exercise
 from graders.grading import GradingOptions, grade
-from graders.session import DockerSessions
+from graders.run_settings import RunSettings
+from graders.session import DockerSessions, EngineLink
+from graders.session_modes import BatchMode
 from graders.submission import Submission
 
 pytestmark = pytest.mark.docker
@@ -46,7 +48,7 @@ def engine() -> Engine:
 
 
 def graded(engine, exercise, name, tasks):
-    sessions = DockerSessions(repo_root=ROOT, engine=engine, exercise=exercise, build_timeout=600.0)
+    sessions = DockerSessions(BatchMode(exercise), EngineLink(engine=engine), RunSettings(build_timeout=600.0))
     try:
         [result] = grade([Submission(name, SUBMISSIONS / name)], tasks, GradingOptions(session_factory=sessions))
     finally:

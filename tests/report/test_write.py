@@ -12,7 +12,8 @@ import pytest
 
 from graders import files
 from graders.report.common import full_max, slugs
-from graders.report.write import ALL_FORMATS, DEFAULT_FORMATS, write_reports
+from graders.report.formats import BY_NAME, DEFAULT_FORMATS, FORMATS, OPTIONAL_FORMATS
+from graders.report.write import write_reports
 from graders.results import SubmissionResult
 
 from .classbuilder import FORMULA, RUBRIC, make_class
@@ -48,14 +49,27 @@ def test_gradescope_on_request_and_a_subset(tmp_path):
 def test_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="unknown report format.*pdf"):
         write_reports([], tmp_path, formats={"pdf"})
-    assert ALL_FORMATS == DEFAULT_FORMATS | {"gradescope"}
+
+
+def test_one_registry_names_every_format_and_whether_a_run_writes_it_unasked():
+    assert [report.name for report in FORMATS] == ["json", "junit", "csv", "summary", "dashboard", "feedback",
+                                                  "gradescope"]
+    assert DEFAULT_FORMATS == set(BY_NAME) - {"gradescope"} and OPTIONAL_FORMATS == ("gradescope",)
+
+
+@pytest.mark.parametrize("command", ["grade", "merge"])
+def test_the_command_line_offers_the_registry_s_optional_formats(command):
+    from graders.cli import main
+
+    option = next(o for o in main.commands[command].params if o.name == "formats")
+    assert tuple(option.type.choices) == OPTIONAL_FORMATS
 
 
 def test_odd_ids_never_escape_the_folder(tmp_path):
     ids = ["../../escape", "/abs/path", "..", ".", "a/../../b", "\udcff", "Zoë", "zoë", "ZOË", "con"]
     results = [SubmissionResult(student, ()) for student in ids]
     run_dir = tmp_path / "run"
-    written = write_reports(results, run_dir, formats=ALL_FORMATS, exercise=RUBRIC)
+    written = write_reports(results, run_dir, formats=set(BY_NAME), exercise=RUBRIC)
     for path in written:
         assert path.resolve().is_relative_to(run_dir.resolve())
     assert len([p for p in written if p.parent.name == "feedback"]) == len(ids)

@@ -4,6 +4,7 @@ import posixpath
 from ...core import failed, passed
 from ...dockerfile.calls import split_arguments
 from ..base import dynamic_check
+from ..session import DynamicSession
 from ..static._uvicorn import (  # the same reading of uvicorn's arguments as `cmd`
     VALUE_OPTIONS,
     uvicorn_arguments,
@@ -19,7 +20,7 @@ _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
          "(exec form); what only the build needs is an ARG, not an ENV.",
 )
 def check(
-    session,
+    session: DynamicSession,
     *,
     workdir: str,
     entrypoint: tuple[tuple[str, ...], ...],

@@ -1,5 +1,6 @@
 from ...core import failed, passed
 from ..base import dynamic_check
+from ..session import DynamicSession
 
 
 @dynamic_check(
@@ -7,7 +8,7 @@ from ..base import dynamic_check
     title="No pip cache in the image",
     hint="Give every `pip install` `--no-cache-dir` (poetry's own cache lives elsewhere).",
 )
-def check(session, *, path: str = "/root/.cache/pip"):
+def check(session: DynamicSession, *, path: str = "/root/.cache/pip"):
     entries = session.list_directory(path, limit=20)
     if entries is None:
         return passed(f"{path} does not exist")

@@ -1,5 +1,6 @@
 from ...core import failed, passed, skipped
 from ..base import dynamic_check
+from ..session import DynamicSession
 
 
 @dynamic_check(
@@ -8,7 +9,7 @@ from ..base import dynamic_check
     hint="Tag the image you built and push it: `docker tag {task_tag} HOST/PROJECT/REPOSITORY/{task_tag} && docker "
          "push HOST/PROJECT/REPOSITORY/{task_tag}` (the exercise's `make push...` target does both).",
 )
-def check(session):
+def check(session: DynamicSession):
     if not session.registry:
         return skipped("no registry configured (--registry HOST/PROJECT/REPOSITORY)")
     image = session.image()

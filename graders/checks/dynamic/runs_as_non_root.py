@@ -1,5 +1,6 @@
 from ...core import failed, passed
 from ..base import dynamic_check
+from ..session import DynamicSession
 
 
 @dynamic_check(
@@ -7,7 +8,7 @@ from ..base import dynamic_check
     title="The container runs as the unprivileged user",
     hint="Create the user (`useradd --uid {uid} <name>`), give it the app's folder, and end with `USER {uid}`.",
 )
-def check(session, *, uid: int):
+def check(session: DynamicSession, *, uid: int):
     image = session.image()
     user = image.config.get("User") or ""
     result = session.run_in_image(["id", "-u"])

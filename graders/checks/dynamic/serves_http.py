@@ -2,6 +2,7 @@ import re
 
 from ...core import failed, passed
 from ..base import dynamic_check
+from ..session import DynamicSession
 
 _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -15,7 +16,7 @@ _ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?:
     hint="Run it yourself: `docker run --rm -p {port}:{port} IMAGE`, then open http://localhost:{port}{path}; the "
          "server must listen on all interfaces (0.0.0.0) on port {port}, started by an exec-form ENTRYPOINT and CMD.",
 )
-def check(session, *, port: int, path: str, text: str):
+def check(session: DynamicSession, *, port: int, path: str, text: str):
     result = session.probe(port, path, text)
     outcome = result.outcome
     if outcome.ok:
@@ -58,13 +59,35 @@ def _headline(result, timeout, path, text):
     return f"no answer on port {result.port} within {timeout:g} s: {outcome.error or 'no connection'}"
 
 
-def _cause(session, result, port, path, text):
+def _cause(session: DynamicSession, result, port, path, text):
     facts = result.facts
     config = session.image().config
     entrypoint = list(config.get("Entrypoint") or [])
     if entrypoint[:2] in _SHELLS:
         return ("cause: the ENTRYPOINT is in shell form (`/bin/sh -c ...`): Docker ignores CMD, so the server starts "
                 "without its app, host and port; write it as a JSON array (exec form)")
+    logs = facts.logs if facts else ""
+    command = entrypoint + list(config.get("Cmd") or [])
+    app = next((word.split(":")[0] for word in command if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", word)), None)
+    unimported = re.search(r'Could not import module "([\w.]+)"', logs)  # uvicorn: the module, its package found
+    missing = re.search(r"No module named '([\w.]+)'", logs)  # the app's own package not found at all
+    target = unimported.group(1) if unimported else None
+    if target is None and missing and app and (app + ".").startswith(missing.group(1) + "."):
+        target = app
+    if target:
+        server = next((word for word in command if word.rsplit("/", 1)[-1] in ("uvicorn", "gunicorn", "hypercorn")),
+                      "the server").rsplit("/", 1)[-1]
+        workdir = config.get("WorkingDir") or "/"
+        where = workdir.rstrip("/") + "/" + target.replace(".", "/") + ".py"
+        ended = ""
+        if result.outcome.reason == "exited":
+            code = f" (exit code {facts.exit_code})" if facts and facts.exit_code is not None else ""
+            ended = f"the server process ended{code} before it answered: "
+        return (f"cause: {ended}WORKDIR or COPY put the app elsewhere: {server} runs in the WORKDIR ({workdir}) and "
+                f"imports `{target}` from there, so {where} must exist; COPY the project into the WORKDIR "
+                f"(`COPY . .` after `WORKDIR {workdir}`)")
+    if "Error loading ASGI app" in logs:
+        return "cause: uvicorn could not load the app that CMD names (`module:attribute`); the log above says why"
     listening = list(facts.listening) if facts else []
     if not listening and facts:
         listening = [(host.strip("[]"), int(number)) for host, number in _ANNOUNCED.findall(facts.logs)]

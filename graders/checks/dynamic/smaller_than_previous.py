@@ -1,5 +1,6 @@
 from ...core import failed, passed, skipped
 from ..base import dynamic_check
+from ..session import DynamicSession
 
 
 def _mb(size: int) -> str:
@@ -12,7 +13,7 @@ def _mb(size: int) -> str:
     hint="Compare both with `docker images` and `dive`: one RUN for all installs, --no-install-recommends, "
          "--no-cache-dir and no apt lists make the difference.",
 )
-def check(session, *, than: str):
+def check(session: DynamicSession, *, than: str):
     image = session.image()
     previous = session.previous_image(than)
     if previous is None:

@@ -1,6 +1,6 @@
 import functools
 import json
-import tomllib
+from ... import toml as tomllib
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
