@@ -47,7 +47,7 @@ _EXERCISE_HELP = ("The exercise to grade against: a name listed by `exercises`, 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--task", "tasks", multiple=True, metavar="TASK", help="Grade only this task (repeatable).")
 @click.option("--static-only", is_flag=True, help="Only read the Dockerfiles; no Docker engine needed.")
-@click.option("--no-advisories", is_flag=True, help="Do not run hadolint or dive.")
+@click.option("--no-advisories", is_flag=True, help="Do not run hadolint (its findings are advisories, without points).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results here.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the machine's cores",
               help="Submissions graded at once.")

@@ -20,6 +20,7 @@ class Verdict:
     message: str = ""
     line: int | None = None
     settled: bool = False  # an error this machine would give again (see Inconclusive): --resume leaves it
+    blocked_by: str | None = None  # the check whose failure this one could not go past (see Blocked)
 
 
 def passed(message: str = "", line: int | None = None) -> Verdict:

@@ -114,7 +114,8 @@ def engine_time(value: Any) -> float | None:
         return float(value)
     if not isinstance(value, str) or not value:
         return None
-    cleaned = re.sub(r"(\.\d{6})\d*", r"\1", value.replace("Z", "+00:00"))
+    # microseconds, six digits exactly: the engine trims trailing zeros, and Python 3.10 reads only 3 or 6 digits
+    cleaned = re.sub(r"\.(\d+)", lambda digits: "." + digits.group(1)[:6].ljust(6, "0"), value.replace("Z", "+00:00"))
     try:
         return datetime.datetime.fromisoformat(cleaned).timestamp()
     except ValueError:

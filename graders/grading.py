@@ -107,6 +107,7 @@ class TaskGrading:
         self.item = item
         self.options = options
         self.results: list[CheckResult] = []
+        self._errors: set[str] = set()  # the checks that ended in an error, by check id
         self._stack = ExitStack()
         self._session: DynamicSession | None = None
         self._context: StaticContext | None = None
@@ -151,7 +152,12 @@ class TaskGrading:
         elif not dynamic:
             verdict = _run_static(spec, self._context)
         else:
-            verdict = _run(spec, self._open_session())
+            verdict = _run(spec, lambda: spec.check(self._open_session(), **spec.parameters))
+            if verdict.status is Status.FAILED and verdict.blocked_by in self._errors:
+                # a prerequisite the machine failed (a build the network stopped) blocks no student's point
+                verdict = error(f"blocked: `{verdict.blocked_by}` ended in an error (the machine's, see there)")
+        if verdict.status is Status.ERROR:
+            self._errors.add(spec.check.id)
         result = _result(spec, verdict)
         self.results.append(result)
         return result
@@ -181,14 +187,15 @@ def _run_static(spec: CheckSpec, context: StaticContext) -> Verdict:
             "and its commands cannot be graded. Fix the quoting.",
             problem.line,
         )
-    return _run(spec, context)
+    return _run(spec, lambda: spec.check(context, **spec.parameters))
 
 
-def _run(spec: CheckSpec, context) -> Verdict:
+def _run(spec: CheckSpec, check: Callable[[], Verdict]) -> Verdict:
+    """The check's verdict; what it raises becomes one (opening the Docker session included)."""
     try:
-        return spec.check(context, **spec.parameters)
+        return check()
     except Blocked as blocked:
-        return failed(str(blocked))
+        return Verdict(Status.FAILED, str(blocked), blocked_by=blocked.prerequisite)
     except Inconclusive as problem:
         return error(str(problem), settled=True)
     except HarnessError as problem:

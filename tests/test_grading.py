@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graders.checks.base import Check, Kind
-from graders.core import Blocked, HarnessError, Inconclusive, Status, passed
+from graders.core import Blocked, HarnessError, Inconclusive, Status, error, passed
 from graders.exercise import CheckSpec, TaskSpec, load_exercise
 from graders.grading import (
     GradingOptions,
@@ -126,3 +126,21 @@ def test_one_score_rule_passed_points_out_of_the_checks_not_skipped():
     task = TaskResult("task1", "graded", "dockerfile-task-1", checks)
     assert (task.score, task.max_score) == (2, 6)
     assert "| task1 | `dockerfile-task-1` | 2/6 |" in github.step_summary([("task1", "dockerfile-task-1", checks)])
+
+
+def test_a_check_behind_a_prerequisite_the_machine_failed_is_an_error_not_a_failure(tmp_path):
+    item = located(tmp_path, spec("builds", Kind.DYNAMIC, lambda session: error("the network is unreachable")),
+                   spec("serves", Kind.DYNAMIC, raising(Blocked("builds"))))
+    result = grade_task(item, GradingOptions(session_factory=lambda *arguments: RecordedSession([])))
+    assert [(check.status, check.message) for check in result.checks] == [
+        (Status.ERROR, "the network is unreachable"),
+        (Status.ERROR, "blocked: `builds` ended in an error (the machine's, see there)")]
+
+
+def test_a_session_that_cannot_open_is_an_error_of_its_check(tmp_path):
+    def broken_factory(*arguments):
+        raise HarnessError("no Docker engine answers")
+
+    item = located(tmp_path, spec("builds", Kind.DYNAMIC, lambda session: passed()))
+    [check] = grade_task(item, GradingOptions(session_factory=broken_factory)).checks
+    assert (check.status, check.message) == (Status.ERROR, "no Docker engine answers")

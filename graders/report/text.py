@@ -34,8 +34,9 @@ def render(submissions: list[SubmissionResult], color: bool = False) -> str:
                 if check.status is Status.FAILED and check.hint:
                     lines.append(style(f"        hint: {check.hint}", dim=True))
             for advisory in task.advisories:
-                lines.append(style(f"    · {advisory.tool} {advisory.code} line {advisory.line}: "
-                                   f"{printable(advisory.message)}", dim=True))
+                where = f" line {advisory.line}" if advisory.line is not None else ""
+                lines.append(style(f"    · {advisory.tool} {advisory.code}{where}: {printable(advisory.message)}",
+                                   dim=True))
     return "\n".join(lines)
 
 
