@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 
-.PHONY: install grade test test-fast test-pythons test-adversarial docker-engine offline-bases test-tools actionlint \
+.PHONY: install grade test lint test-fast test-pythons test-adversarial docker-engine offline-bases test-tools actionlint \
 	clean venv-stale
 install: $(VENV)/.installed
 
@@ -110,8 +110,16 @@ else
 	done
 endif
 
-test: install offline-bases test-tools actionlint test-pythons
+test: install lint offline-bases test-tools actionlint test-pythons
 	$(PYTEST)
+
+# The harness's own code: ruff (ruff.toml) and mypy, strict on the package (mypy.ini); part of `make test`.
+lint: $(VENV)/.dev-tools
+	$(PY) -m ruff check graders tests bench exercises
+	$(PY) -m mypy
+$(VENV)/.dev-tools: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
 
 # The suite without Docker: the tests marked `docker` and tests/adversarial left out (under a minute).
 FAST_TESTS := tests -m "not docker" --ignore=tests/adversarial -q -p no:cacheprovider

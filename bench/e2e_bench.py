@@ -1,7 +1,8 @@
 """End-to-end grading speed on a warm build cache: the harness next to a plain shell script on the same files.
 
-    .venv/bin/python bench/e2e_bench.py [--submission exercises/docker-fundamentals-2022/submissions/model-solution] [--task task3-2]
-                                        [--batch 10] [--repeat 5]
+    .venv/bin/python bench/e2e_bench.py [--submission FOLDER] [--task task3-2] [--batch 10] [--repeat 5]
+
+(default: the 2022 edition's model solution)
 
 A batch of --batch copies of one submission (build cached after a warm-up) is graded, alternately, --repeat times:
   - by the harness: `graders.grading.grade` with DockerSessions (batch mode), the task's whole rubric (static and
@@ -27,13 +28,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MODEL_SOLUTION = ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution"
 sys.path.insert(0, str(ROOT))
 
 from graders import probe_container  # noqa: E402  (where the session looks up probe())
 from graders.build_context import batch_context  # noqa: E402
 from graders.core import Status  # noqa: E402
-from graders.grading import GradingOptions, grade  # noqa: E402
 from graders.exercise import TaskSpec, load_exercise  # noqa: E402
+from graders.grading import GradingOptions, grade  # noqa: E402
 from graders.session import DockerSessions  # noqa: E402
 from graders.session_modes import BatchMode  # noqa: E402
 from graders.submission import Submission  # noqa: E402
@@ -132,7 +134,7 @@ def run_script(context: Path, dockerfile: str, count: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submission", type=Path, default=ROOT / "exercises" / "docker-fundamentals-2022" / "submissions" / "model-solution")
+    parser.add_argument("--submission", type=Path, default=MODEL_SOLUTION)
     parser.add_argument("--task", default="task3-2")
     parser.add_argument("--batch", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5)
@@ -164,7 +166,8 @@ def main() -> None:
             run_harness(submissions, task, watch)
         finally:
             subprocess.run(
-                ["bash", "-c", "docker rmi $(docker images -q 'graders-bench-script-*' | sort -u) >/dev/null 2>&1 || true"],
+                ["bash", "-c",
+                 "docker rmi $(docker images -q 'graders-bench-script-*' | sort -u) >/dev/null 2>&1 || true"],
                 check=False,
             )
     h, s = statistics.median(harness), statistics.median(script)

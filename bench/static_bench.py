@@ -93,7 +93,8 @@ def main() -> None:
     print(f"{count} Dockerfiles ({arguments.submissions} submissions), best of {arguments.repeat} runs")
     print(f"  rubric checks (CLI, advisories off): {checks_only:6.2f} s  {count / checks_only:8.0f} Dockerfiles/s")
     print(f"  hadolint, one invocation:            {hadolint:6.2f} s  {count / hadolint:8.0f} Dockerfiles/s")
-    print(f"  rubric checks + hadolint advisories: {with_advisories:6.2f} s  {count / with_advisories:8.0f} Dockerfiles/s")
+    print(f"  rubric checks + hadolint advisories: {with_advisories:6.2f} s  "
+          f"{count / with_advisories:8.0f} Dockerfiles/s")
     print(f"  rate ratio, rubric checks / hadolint:      {hadolint / checks_only:5.1f}x  (goal >= 5x)")
     print(f"  time ratio, with advisories / hadolint:    {with_advisories / hadolint:5.2f}   (goal <= 1.0)")
 

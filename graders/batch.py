@@ -19,6 +19,7 @@ import secrets
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import (
     Future,
     ProcessPoolExecutor,
@@ -27,7 +28,6 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .core import Status
 from .exercise import Exercise, ExerciseError, TaskSpec, available
@@ -97,6 +97,8 @@ class RunFolder:
             document = json.loads((self.path / EXERCISE).read_text(encoding="utf-8"))
             name, folder = document["exercise"], document["folder"]
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(name, str) or not isinstance(folder, str):  # a damaged file remembers nothing
             return None
         return name if available().get(name) == Path(folder) or not Path(folder).is_dir() else folder
 
@@ -195,8 +197,8 @@ def run_batch(
                 if progress:
                     progress("done", item.submission, item.task, result)
         if processes is None:
-            for future in [threads.submit(work, submission) for submission in pending]:
-                future.result()
+            for worked in [threads.submit(work, submission) for submission in pending]:
+                worked.result()
         _attach_advisories(folder, located, advisories.result())
     except BaseException:  # Ctrl-C, SIGTERM: stop handing out work; what is saved stays saved
         stop.set()
@@ -211,7 +213,7 @@ def run_batch(
 
 
 def _submit_static(pool: ProcessPoolExecutor, located: list[LocatedTask], options: GradingOptions,
-                   folder: RunFolder, resume: bool, jobs: int) -> list[Future]:
+                   folder: RunFolder, resume: bool, jobs: int) -> list[Future[list[tuple[LocatedTask, TaskResult]]]]:
     """Static checks are pure Python: on several cores they need processes, not threads."""
     todo = [item for item in located if not (resume and folder.done(item.submission.id, item.task.id))]
     chunk = max(1, min(50, len(todo) // (jobs * 4)))
@@ -220,7 +222,7 @@ def _submit_static(pool: ProcessPoolExecutor, located: list[LocatedTask], option
 
 
 def _grade_static(items: list[LocatedTask], options: GradingOptions) -> list[tuple[LocatedTask, TaskResult]]:
-    graded = []
+    graded: list[tuple[LocatedTask, TaskResult]] = []
     for item in items:
         try:
             graded.append((item, grade_task(item, options)))

@@ -18,9 +18,10 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 from .toml import TOMLDecodeError, toml_loads
 
@@ -63,6 +64,7 @@ class _Strict(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+_Model = TypeVar("_Model", bound=_Strict)
 _Text = Annotated[str, pydantic.StringConstraints(min_length=1)]
 
 
@@ -78,7 +80,7 @@ class _Entry(_Strict):
 
 class _File(_Strict):
     schema_: str = pydantic.Field(alias="schema")
-    causes: list[dict] = pydantic.Field(min_length=1)
+    causes: list[dict[str, object]] = pydantic.Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,9 @@ class _Rule:
     fault: str
     explanation: str
     fix: str
-    patterns: tuple[re.Pattern, ...]
-    step: re.Pattern | None
-    unless_before: re.Pattern | None
+    patterns: tuple[re.Pattern[str], ...]
+    step: re.Pattern[str] | None
+    unless_before: re.Pattern[str] | None
 
 
 # --- the catalogue ---------------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class Catalogue:
         if not eligible:
             return None
         text = "\n".join(line[:LINE_CHARS] for line in log_lines[start:])
-        best: re.Match | None = None
+        best: re.Match[str] | None = None
         chosen: _Rule | None = None
         end = len(text)
         for rule in eligible:  # in file order: on the same character, the earlier entry wins
@@ -135,7 +137,7 @@ class Catalogue:
                      values["line"])
 
 
-class _Values(dict):
+class _Values(dict[str, str]):
     def __missing__(self, key: str) -> str:  # a group of the pattern that did not take part in the match
         return ""
 
@@ -241,7 +243,7 @@ def _rule(entry: _Entry, place: str) -> _Rule:
                  _compiled(entry.unless_before, f"{place}: unless_before") if entry.unless_before else None)
 
 
-def _pattern(text: str, where: str) -> re.Pattern:
+def _pattern(text: str, where: str) -> re.Pattern[str]:
     if "\n" in text or "\\n" in text:
         raise BuildCausesError(f"{where}: a pattern matches within one log line: no newline")
     pattern = _compiled(text, where, re.MULTILINE)
@@ -255,7 +257,7 @@ def _pattern(text: str, where: str) -> re.Pattern:
     return pattern
 
 
-def _compiled(text: str, where: str, flags: int = 0) -> re.Pattern:
+def _compiled(text: str, where: str, flags: int = 0) -> re.Pattern[str]:
     try:
         return re.compile(text, flags)
     except re.error as problem:
@@ -277,14 +279,14 @@ def _fields(template: str, where: str) -> list[str]:
     return fields
 
 
-def _validated(model: type[_Strict], data: dict, where: str):
+def _validated(model: type[_Model], data: object, where: str) -> _Model:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as problem:
         raise BuildCausesError(f"{where}: " + "; ".join(_explain(error) for error in problem.errors())) from None
 
 
-def _explain(error) -> str:
+def _explain(error: ErrorDetails) -> str:
     key = ".".join(str(part) for part in error["loc"] if part != "schema_") or "the file"
     if error["loc"] and error["loc"][0] == "schema_":
         key = "schema"

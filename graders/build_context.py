@@ -116,7 +116,8 @@ class _Copier:
         if self.entries > MAX_ENTRIES:
             raise ContextError(f"{owner} holds more than {MAX_ENTRIES} files to copy into the build context")
         if len(relative.parts) > MAX_DEPTH:
-            raise ContextError(f"{owner} nests folders more than {MAX_DEPTH} deep (`{'/'.join(relative.parts[:3])}/...`); "
+            shown = "/".join(relative.parts[:3])
+            raise ContextError(f"{owner} nests folders more than {MAX_DEPTH} deep (`{shown}/...`); "
                                "this exercise's context is a few folders")
         if source.is_symlink():
             real = os.path.realpath(source)

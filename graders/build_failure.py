@@ -5,7 +5,7 @@ build on an offline stand-in unlike the real base image), which raises HarnessEr
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from .build_loop import BuildOutput
 from .core import HarnessError, Inconclusive

@@ -20,6 +20,7 @@ import ipaddress
 import json
 import re
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -90,7 +91,7 @@ def _privileged_flag(flag: str, variables: dict[str, str]) -> str | None:
     return None
 
 
-def _nested(keyword: str, flags: tuple[str, ...], value: str):
+def _nested(keyword: str, flags: tuple[str, ...], value: str) -> Iterator[tuple[str, tuple[str, ...], str]]:
     """The instruction, and the one an ONBUILD carries (ONBUILD RUN --network=host ...)."""
     yield keyword, flags, value
     if keyword == "ONBUILD":

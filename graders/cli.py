@@ -6,7 +6,10 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,18 +20,23 @@ from .exercise import (
     DEFAULT_EXERCISE,
     Exercise,
     ExerciseError,
+    TaskSpec,
     available,
     configured_exercise,
     load_exercise,
 )
-from .grading import GradingOptions
+from .grading import GradingOptions, Linter
+from .limits import Limits
 from .report import text
 from .report.common import run_description
 from .report.formats import DEFAULT_FORMATS, OPTIONAL_FORMATS
 from .report.progress import BatchProgress
 from .report.write import write_reports
 from .results import results_document
-from .submission import discover
+from .submission import Submission, discover
+
+if TYPE_CHECKING:
+    from .session import DockerSessions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,14 +55,17 @@ _EXERCISE_HELP = ("The exercise to grade against: a name listed by `exercises`, 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--task", "tasks", multiple=True, metavar="TASK", help="Grade only this task (repeatable).")
 @click.option("--static-only", is_flag=True, help="Only read the Dockerfiles; no Docker engine needed.")
-@click.option("--no-advisories", is_flag=True, help="Do not run hadolint (its findings are advisories, without points).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results here.")
+@click.option("--no-advisories", is_flag=True,
+              help="Do not run hadolint (its findings are advisories, without points).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results here.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the machine's cores",
               help="Submissions graded at once.")
 @click.option("--registry", metavar="HOST/PROJECT/REPOSITORY", help="Check that each image was pushed there.")
 @click.option("--out", "run_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The run folder for results and reports [default: reports/<run>].")
-@click.option("--resume", is_flag=True, help="Grade only what the --out folder lacks, or holds with an error that grading again could mend.")
+@click.option("--resume", is_flag=True,
+              help="Grade only what the --out folder lacks, or holds with an error that grading again could mend.")
 @click.option("--shard", metavar="K/N", help="Grade the K-th of N deterministic parts of the class.")
 @click.option("--docker-host", "docker_hosts", multiple=True, metavar="URL",
               help="A Docker engine to use (repeatable: workers are spread over them) [default: DOCKER_HOST].")
@@ -62,8 +73,10 @@ _EXERCISE_HELP = ("The exercise to grade against: a name listed by `exercises`, 
               help="Extra report formats (repeatable).")
 @click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
 @limit_options
-def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, registry, run_dir, resume, shard,
-                  docker_hosts, formats, exercise_name, build_timeout, run_timeout, **limits) -> None:
+def grade_command(paths: tuple[Path, ...], tasks: tuple[str, ...], static_only: bool, no_advisories: bool,
+                  json_path: Path | None, jobs: int, registry: str | None, run_dir: Path | None, resume: bool,
+                  shard: str | None, docker_hosts: tuple[str, ...], formats: tuple[str, ...], exercise_name: str | None,
+                  build_timeout: float, run_timeout: float, **limits: float) -> None:
     """Grade PATH: a submission folder, or a folder of submission folders."""
     folder = RunFolder(run_dir or Path("reports") / new_run_id())
     try:
@@ -111,14 +124,16 @@ def grade_command(paths, tasks, static_only, no_advisories, json_path, jobs, reg
     click.echo(f"reports in {folder.path}/: {', '.join(str(p.relative_to(folder.path)) for p in written[:6])}"
                + (f" and {len(written) - 6} more" if len(written) > 6 else ""))
     if json_path:
-        json_path.write_text(json.dumps(results_document(results, run_description(exercise)), ensure_ascii=False) + "\n", encoding="utf-8")
+        document = results_document(results, run_description(exercise))
+        json_path.write_text(json.dumps(document, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _interrupt(signum, frame) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _stop(sessions, folder: RunFolder, submissions, tasks, formats, exercise) -> None:
+def _stop(sessions: list[DockerSessions], folder: RunFolder, submissions: list[Submission], tasks: list[TaskSpec],
+          formats: set[str], exercise: Exercise) -> None:
     """Ctrl-C or SIGTERM: remove what the run made, report what was graded, and say how to finish."""
     folder.freeze()
     for session_factory in sessions:
@@ -139,7 +154,8 @@ def _stop(sessions, folder: RunFolder, submissions, tasks, formats, exercise) ->
 @click.option("--format", "formats", multiple=True, type=click.Choice(OPTIONAL_FORMATS),
               help="Extra report formats (repeatable).")
 @click.option("--exercise", "exercise_name", metavar="NAME|PATH", help=_EXERCISE_HELP)
-def merge_command(run_dirs, out_dir, formats, exercise_name) -> None:
+def merge_command(run_dirs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+                  exercise_name: str | None) -> None:
     """Combine the results of several run folders (shards) into one set of reports."""
     folders = [RunFolder(path) for path in run_dirs]
     target = RunFolder(out_dir)
@@ -154,7 +170,8 @@ def merge_command(run_dirs, out_dir, formats, exercise_name) -> None:
     for result in results:
         for task in result.tasks:
             target.save(result.id, task)
-    written = write_reports(results, out_dir, formats=DEFAULT_FORMATS | set(formats), exercise=exercise, step_summary=True)
+    written = write_reports(results, out_dir, formats=DEFAULT_FORMATS | set(formats), exercise=exercise,
+                            step_summary=True)
     click.echo(f"merged {len(results)} submissions from {len(run_dirs)} run folders: "
                f"{', '.join(p.name for p in written)} in {out_dir}/")
 
@@ -166,17 +183,18 @@ def _exercise(name: str | None, folders: list[RunFolder]) -> Exercise:
         return load_exercise(name)
     remembered = {found for folder in folders if (found := folder.remembered()) is not None}
     if len(remembered) > 1:
-        raise ExerciseError(f"the run folders were graded against different exercises ({', '.join(sorted(remembered))}); "
-                            "merge the folders of one exercise, or name it with --exercise")
+        raise ExerciseError("the run folders were graded against different exercises "
+                            f"({', '.join(sorted(remembered))}); merge the folders of one exercise, or name it "
+                            "with --exercise")
     return load_exercise(remembered.pop() if remembered else configured_exercise(ROOT))
 
 
 @main.command(name="exercises")
 @click.option("--offline-bases", is_flag=True,
               help="Print the base images of every exercise as REF=RECIPE, for scripts/offline-bases.sh.")
-def exercises_command(offline_bases) -> None:
+def exercises_command(offline_bases: bool) -> None:
     """List the exercises available to --exercise, with their tasks."""
-    loaded = {}
+    loaded: dict[str, Exercise] = {}
     for name, path in available().items():
         try:
             loaded[name] = load_exercise(path)
@@ -197,7 +215,7 @@ def exercises_command(offline_bases) -> None:
 @main.command(name="student-targets")
 @click.option("--exercise", "exercise_name", metavar="NAME|PATH",
               help="The exercise [default: `exercise` of graders.toml at the repo root, else the default].")
-def student_targets_command(exercise_name) -> None:
+def student_targets_command(exercise_name: str | None) -> None:
     """Print the make variables of the student's targets (the Makefile includes them)."""
     from .student_make import makefile
 
@@ -208,7 +226,9 @@ def student_targets_command(exercise_name) -> None:
     click.echo(makefile(exercise), nl=False)
 
 
-def _docker_sessions(hosts, *, exercise, run_id, repo_root, **settings) -> list:
+def _docker_sessions(hosts: Iterable[str | None], *, exercise: Exercise, run_id: str, repo_root: Path,
+                     build_timeout: float, run_timeout: float, registry: str | None,
+                     limits: Limits) -> list[DockerSessions]:
     """One session factory per Docker engine, all of one batch (`repo_root` makes student mode's contexts, not a
     batch's); the Docker SDK is imported only when images get built."""
     from .run_settings import RunSettings
@@ -216,10 +236,11 @@ def _docker_sessions(hosts, *, exercise, run_id, repo_root, **settings) -> list:
     from .session_modes import BatchMode
 
     mode = BatchMode(exercise)
-    return [DockerSessions(mode, EngineLink(host), RunSettings(**settings), run_id) for host in hosts]
+    settings = RunSettings(limits=limits, build_timeout=build_timeout, run_timeout=run_timeout, registry=registry)
+    return [DockerSessions(mode, EngineLink(host), settings, run_id) for host in hosts]
 
 
-def _hadolint():
+def _hadolint() -> Linter:
     from .advisories import hadolint
 
     return hadolint.lint
@@ -229,7 +250,7 @@ def _hadolint():
 @click.option("--docker-host", metavar="URL", help="The Docker engine to clean [default: DOCKER_HOST].")
 @click.option("--older-than", metavar="AGE", help="Also remove what runs of OTHER hosts made more than AGE ago "
               "(e.g. 12h, 2d); their processes cannot be checked from here [default: never].")
-def clean_command(docker_host, older_than) -> None:
+def clean_command(docker_host: str | None, older_than: str | None) -> None:
     """Remove what dead runs of the harness left in the Docker engine (never a live run's, never anything else)."""
     from .cleanup import clean_dead_runs, parse_age
     from .core import HarnessError
@@ -252,7 +273,7 @@ def clean_command(docker_host, older_than) -> None:
     click.echo(cleaned.summary())
 
 
-def _clean_before_grading(docker_hosts) -> None:
+def _clean_before_grading(docker_hosts: Iterable[str | None]) -> None:
     """Remove what dead runs of this host left in each engine, before a batch starts (a few list calls). An engine
     that does not answer is not waited for: the batch reports it on every dynamic check."""
     from .cleanup import clean_dead_runs

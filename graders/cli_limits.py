@@ -5,7 +5,8 @@ The defaults are `graders.limits.Limits`' (a test keeps the two equal).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import click
 
@@ -14,13 +15,13 @@ from .limits import MIB, Limits, docker_size, format_size, parse_size
 DOCKER_MEMORY_MINIMUM = 6 * MIB  # the engine refuses less
 
 
-class Size(click.ParamType):
+class Size(click.ParamType[int, int | str]):
     name = "SIZE"
 
     def __init__(self, minimum: int = 1) -> None:
         self.minimum = minimum
 
-    def convert(self, value: Any, param, ctx) -> int:
+    def convert(self, value: int | str, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
             size = value if isinstance(value, int) else parse_size(value)
         except ValueError as problem:
@@ -38,7 +39,7 @@ def _size_default(count: int | str) -> str:
 
 
 # (option, parameter, type, default, help)
-LIMIT_OPTIONS: list[tuple[str, str, Any, Any, str]] = [
+LIMIT_OPTIONS: list[tuple[str, str, click.ParamType[float], float | str, str]] = [
     ("--build-timeout", "build_timeout", click.FloatRange(min=1), 900.0, "Seconds for one build."),
     ("--build-disk", "build_disk", Size(), _size_default(DEFAULT.build_disk),
      "Disk one build may write (its steps and their layers)."),
@@ -64,7 +65,10 @@ LIMIT_OPTIONS: list[tuple[str, str, Any, Any, str]] = [
 LIMIT_PARAMETERS = {parameter for _, parameter, _, _, _ in LIMIT_OPTIONS}
 
 
-def limit_options(function: Callable) -> Callable:
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def limit_options(function: F) -> F:
     """The limit options, in the order of LIMIT_OPTIONS."""
     for option, parameter, kind, default, text in reversed(LIMIT_OPTIONS):
         function = click.option(option, parameter, type=kind, default=default, show_default=True,
@@ -77,7 +81,8 @@ class LimitsCommand(click.Command):
     """A command whose help lists the limit options apart, under "Limits (each submission)"."""
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        ordinary, limits = [], []
+        ordinary: list[tuple[str, str]] = []
+        limits: list[tuple[str, str]] = []
         for parameter in self.get_params(ctx):
             record = parameter.get_help_record(ctx)
             if record is not None:
@@ -90,13 +95,13 @@ class LimitsCommand(click.Command):
                 formatter.write_dl(limits)
 
 
-def limits_from(values: dict[str, Any]):
+def limits_from(values: Mapping[str, float]) -> Limits:
     """The engine's Limits for the options' values (sizes in bytes)."""
     return Limits(
-        mem_limit=docker_size(values["mem_limit"]),
+        mem_limit=docker_size(int(values["mem_limit"])),
         nano_cpus=int(round(values["cpus"] * 1e9)),
         pids_limit=int(values["pids_limit"]),
-        build_memory=docker_size(values["build_memory"]),
+        build_memory=docker_size(int(values["build_memory"])),
         build_disk=int(values["build_disk"]),
         context_bytes=int(values["context_bytes"]),
         image_bytes=int(values["image_bytes"]),

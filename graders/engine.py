@@ -15,11 +15,12 @@ import socket
 import tarfile
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, cast
+from typing import Any, cast
 
-import docker  # type: ignore[import-untyped]
-import docker.errors  # type: ignore[import-untyped]
+import docker
+import docker.errors
 import requests.exceptions
 import urllib3.exceptions
 

@@ -10,8 +10,9 @@ import re
 import socket
 import tarfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Literal
 
 from .session_types import ArchiveEntry
 
@@ -80,7 +81,7 @@ def read_multiplexed(sock: Any, deadline: float, limit: int = 65536) -> str:
             if not chunk:
                 break
             buffer += chunk
-    except (socket.timeout, OSError):
+    except (TimeoutError, OSError):
         pass
     output = bytearray()
     position = 0

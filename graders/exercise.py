@@ -17,12 +17,14 @@ import hashlib
 import json
 import string
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 from .checks.base import Check, module_check
 from .checks.registry import REGISTRY
@@ -107,7 +109,7 @@ class Exercise:
             hashed.update(path.relative_to(self.folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
         return "sha256:" + hashed.hexdigest()
 
-    def _graded_files(self):
+    def _graded_files(self) -> Iterator[Path]:
         yield self.folder / EXERCISE_FILE
         for name in self.starter:
             path = self.folder / name
@@ -131,9 +133,11 @@ class Exercise:
 
 def available() -> dict[str, Path]:
     """The exercises shipped with the harness: name -> folder."""
-    if not EXERCISES.is_dir():
-        return {}
-    return {path.parent.name: path.parent for path in sorted(EXERCISES.glob(f"*/{EXERCISE_FILE}"))}
+    found: dict[str, Path] = {}
+    for folder in (EXERCISES, Path.cwd() / "exercises"):  # the repo's, and the course's where the package runs
+        for path in sorted(folder.glob(f"*/{EXERCISE_FILE}")):
+            found.setdefault(path.parent.name, path.parent.resolve())
+    return found
 
 
 def find(name_or_path: str | Path | None) -> Path:
@@ -180,9 +184,12 @@ class _Strict(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+_Model = TypeVar("_Model", bound=_Strict)
+
+
 class _TaskTable(_Strict):
     title: str
-    dockerfiles: tuple[pydantic.constr(min_length=1), ...] = pydantic.Field(min_length=1)
+    dockerfiles: tuple[Annotated[str, pydantic.StringConstraints(min_length=1)], ...] = pydantic.Field(min_length=1)
     tag: str
     checks: dict[str, dict[str, Any]]
     make: str = ""
@@ -213,7 +220,8 @@ def _load(folder: Path, path: Path) -> Exercise:
     except (OSError, UnicodeDecodeError) as problem:
         raise ExerciseError(f"{path}: {problem}") from None
     except TOMLDecodeError as problem:
-        twice = " (a key, a check or a task given twice?)" if "overwrite" in str(problem) or "twice" in str(problem) else ""
+        given_twice = "overwrite" in str(problem) or "twice" in str(problem)
+        twice = " (a key, a check or a task given twice?)" if given_twice else ""
         raise ExerciseError(f"{path}: {problem}{twice}") from None
     if data.get("schema") != SCHEMA:
         raise ExerciseError(f"{path}: `schema` must be {SCHEMA!r}, found {data.get('schema')!r}")
@@ -260,7 +268,7 @@ def _check(where: str, entry_id: str, settings: dict[str, Any], checks: dict[str
     return CheckSpec(entry_id, check, points, given, title, hint)
 
 
-def _parameters_model(check: Check) -> type[pydantic.BaseModel]:
+def _parameters_model(check: Check) -> type[_Strict]:
     """The check's keyword-only parameters as a strict model: their annotations are the types a file must give."""
     hints = typing.get_type_hints(check.function)
     fields: dict[str, Any] = {}
@@ -270,14 +278,14 @@ def _parameters_model(check: Check) -> type[pydantic.BaseModel]:
     return pydantic.create_model(f"Parameters_{check.id}", __base__=_Strict, **fields)
 
 
-def _validated(model: type[_Strict], data: dict[str, Any], where: str):
+def _validated(model: type[_Model], data: dict[str, Any], where: str) -> _Model:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as problem:
         raise ExerciseError(f"{where}: " + "; ".join(_explain(error) for error in problem.errors())) from None
 
 
-def _explain(error) -> str:
+def _explain(error: ErrorDetails) -> str:
     """One pydantic error as the author of the file reads it: TOML's words (array, table), not Python's."""
     key = ".".join(str(part) for part in error["loc"] if part != "schema_") or "the file"
     kind = error["type"]

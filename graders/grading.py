@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .checks.base import Kind
 from .checks.context import StaticContext
@@ -134,7 +134,7 @@ class TaskGrading:
     def __enter__(self) -> TaskGrading:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -150,6 +150,7 @@ class TaskGrading:
         elif self._crashed:
             verdict = error(self._crashed)
         elif not dynamic:
+            assert self._context is not None  # read, since neither unreadable nor crashed
             verdict = _run_static(spec, self._context)
         else:
             verdict = _run(spec, lambda: spec.check(self._open_session(), **spec.parameters))
@@ -165,6 +166,8 @@ class TaskGrading:
     def _open_session(self) -> DynamicSession:
         if self._session is None:
             factory = self.options.session_factory
+            # `run` opens a session only with a factory, on a Dockerfile read (neither unreadable nor crashed)
+            assert factory is not None and self.item.dockerfile is not None and self._context is not None
             self._session = self._stack.enter_context(
                 factory(self.item.submission, self.item.task, self.item.dockerfile, self._context.dockerfile))
         return self._session

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .build_loop import BuildOutput, BuildRequest, BuildWatcher, WatchedBuild, stream_build
 from .core import HarnessError

@@ -11,8 +11,8 @@ import http.client
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MAX_BODY = 64 * 1024
 
@@ -111,7 +111,7 @@ def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: 
         while len(body) < max_body:
             remaining = ends - time.monotonic()
             if remaining <= 0:
-                raise socket.timeout("timed out reading the body")
+                raise TimeoutError("timed out reading the body")
             if connection.sock is not None:
                 connection.sock.settimeout(remaining)
             chunk = response.read1(min(65536, max_body - len(body)))
@@ -125,7 +125,7 @@ def _get(host: str, port: int, path: str, budget: float, max_body: int, wanted: 
         return response.status, body, truncated
     except (OSError, http.client.HTTPException):
         if fired.is_set():  # the watchdog's shutdown reads as the server closing: it was the budget running out
-            raise socket.timeout(f"no answer within {budget:.3g} s") from None
+            raise TimeoutError(f"no answer within {budget:.3g} s") from None
         raise
     finally:
         watchdog.cancel()

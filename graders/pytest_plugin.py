@@ -6,15 +6,19 @@ so `-k`, `-x` and `--junitxml` work as usual; a score line per task ends the run
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .core import Status
 from .exercise import (
     CONFIG_FILE,
+    CheckSpec,
     Exercise,
     ExerciseError,
+    TaskSpec,
     configured_exercise,
     load_exercise,
 )
@@ -22,7 +26,10 @@ from .grading import GradingOptions, LocatedTask, TaskGrading
 from .report import github
 from .submission import Submission
 
-_GRADINGS = pytest.StashKey[dict]()
+if TYPE_CHECKING:
+    from .session import DockerSessions
+
+_GRADINGS = pytest.StashKey[dict[str, TaskGrading]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,12 +65,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def rubric_check(request):
-    return request.param
+def rubric_check(request: pytest.FixtureRequest) -> tuple[TaskSpec, CheckSpec]:
+    case: tuple[TaskSpec, CheckSpec] = request.param  # one of pytest_generate_tests' cases
+    return case
 
 
 @pytest.fixture(scope="session")
-def task_grading(request):
+def task_grading(request: pytest.FixtureRequest) -> Iterator[Callable[[TaskSpec], TaskGrading]]:
     """`task_grading(task)`: the task's driver, one for the whole run and driven a check per test, so one build serves
     all its checks."""
     config = request.config
@@ -73,7 +81,7 @@ def task_grading(request):
     options = GradingOptions(static_only=config.getoption("static_only"), session_factory=sessions)
     gradings: dict[str, TaskGrading] = config.stash[_GRADINGS]
 
-    def get(task) -> TaskGrading:
+    def get(task: TaskSpec) -> TaskGrading:
         if task.id not in gradings:
             item = LocatedTask(submission, task, submission.find(task.dockerfiles))
             gradings[task.id] = TaskGrading(item, options)
@@ -86,7 +94,7 @@ def task_grading(request):
         sessions.close()
 
 
-def _session_factory(config: pytest.Config):
+def _session_factory(config: pytest.Config) -> DockerSessions | None:
     if config.getoption("static_only"):
         return None
     from .run_settings import RunSettings
@@ -97,7 +105,7 @@ def _session_factory(config: pytest.Config):
                           settings=RunSettings(registry=config.getoption("registry")))
 
 
-def assert_check_passes(grading: TaskGrading, spec) -> None:
+def assert_check_passes(grading: TaskGrading, spec: CheckSpec) -> None:
     __tracebackhide__ = True
     result = grading.run(spec)
     if result.status is Status.SKIPPED:
@@ -109,7 +117,8 @@ def assert_check_passes(grading: TaskGrading, spec) -> None:
         pytest.fail(f"{where}{result.message}\nhint: {result.hint}", pytrace=False)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: pytest.ExitCode,
+                            config: pytest.Config) -> None:
     gradings: dict[str, TaskGrading] = config.stash.get(_GRADINGS, {})
     for task_id, grading in gradings.items():
         result = grading.result()

@@ -106,11 +106,12 @@ def remote_config_digest(reference: str, docker_config: PathLike | None = None) 
             if manifest is None:
                 return None
         config = manifest.get("config")
-        if not isinstance(config, dict) or not str(config.get("digest", "")).startswith("sha256:"):
+        digest = config.get("digest") if isinstance(config, dict) else None
+        if not isinstance(digest, str) or not digest.startswith("sha256:"):
             raise HarnessError(f"registry {ref.host} answered for {reference} a manifest without an image config "
                                f"(media type {_media_type(manifest) or 'unknown'}; schema 1?): push it again "
                                "with a current docker")
-        return config["digest"]
+        return digest
 
 
 class _Client:
@@ -126,7 +127,7 @@ class _Client:
     def __enter__(self) -> _Client:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.session.close()
 
     @property
@@ -218,7 +219,7 @@ class _Client:
         token = (data.get("token") or data.get("access_token")) if isinstance(data, dict) else None
         if not token:
             raise HarnessError(f"token service {realm} of registry {self.ref.host} answered without a token")
-        return token
+        return str(token)
 
 
 def parse_challenge(header: str) -> tuple[str, dict[str, str]]:

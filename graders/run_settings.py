@@ -3,8 +3,8 @@ pace and the registry the images must be pushed to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .limits import Limits
 

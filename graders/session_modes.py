@@ -9,8 +9,9 @@ the submission's own, each image has a tag of its own in the run and the run's l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Protocol
 
 from .build_context import BuildContext, batch_context, student_context
 from .engine import Engine

@@ -64,7 +64,8 @@ def read_text_file(path: Path, limit: int = MAX_DOCKERFILE_BYTES, kind: str = "D
     with os.fdopen(descriptor, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if not stat.S_ISREG(mode):
-            kind_of = "a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) \
+            device = stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            kind_of = "a named pipe" if stat.S_ISFIFO(mode) else "a device" if device \
                 else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
             raise UnreadableFile(f"`{name}` is {kind_of}; it should be a text file")
         try:
@@ -92,7 +93,8 @@ def discover(paths: list[Path], dockerfile_names: set[str]) -> list[Submission]:
         if _holds_dockerfile(path, dockerfile_names):
             submissions.append(Submission(_name_of(path), path))
             continue
-        children = sorted((p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+        children = sorted((p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                          key=lambda p: p.name)
         submissions.extend(Submission(child.name, child) for child in children)
     return submissions
 

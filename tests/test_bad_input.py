@@ -6,10 +6,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from graders.core import Status
 from graders.cli import main
-from graders.grading import GradingOptions, grade
+from graders.core import Status
 from graders.exercise import load_exercise
+from graders.grading import GradingOptions, grade
 from graders.submission import discover
 
 GOOD_EXPOSE = "FROM python:3.8.12-slim\nEXPOSE 8000\n"

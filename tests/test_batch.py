@@ -12,9 +12,9 @@ import pytest
 
 from graders.batch import RunFolder, Shard, folder_name, run_batch
 from graders.core import Status
+from graders.exercise import load_exercise
 from graders.grading import GradingOptions
 from graders.results import CheckResult, TaskResult
-from graders.exercise import load_exercise
 from graders.submission import Submission
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from graders.core import Status
 from graders.cli import main
+from graders.core import Status
 from graders.report import github
 from graders.results import CheckResult
 

@@ -5,8 +5,8 @@ and in the README ("Where the harness and hadolint disagree, and why")."""
 import pytest
 
 from graders.advisories import hadolint
-from graders.core import HarnessError, Status
 from graders.checks.static import apt_lists_removed, no_install_recommends, pip_no_cache_dir
+from graders.core import HarnessError, Status
 from tests.checks.helpers import verdict
 
 try:

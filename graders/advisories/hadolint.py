@@ -32,6 +32,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from ..core import HarnessError
 from ..results import Advisory
@@ -106,8 +107,8 @@ def lint(paths: list[Path], *, jobs: int | None = None) -> dict[Path, list[Advis
         failures.extend(failed)
     if failures and not linted:
         raise HarnessError(f"hadolint failed on every Dockerfile: {failures[0]}")
-    for problem in failures:
-        log.warning("hadolint: %s", problem)
+    for failure in failures:
+        log.warning("hadolint: %s", failure)
     return linted
 
 
@@ -200,7 +201,7 @@ class _RunFailed(Exception):
     pass
 
 
-def _advisory(item: dict) -> Advisory:
+def _advisory(item: dict[str, Any]) -> Advisory:
     line = item.get("line")
     message = str(item.get("message", ""))
     # DL1000 (the file does not parse) spans two lines: "unexpected 'F'\nexpecting '#', ADD, ARG, ..."

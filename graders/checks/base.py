@@ -9,11 +9,14 @@ import importlib
 import importlib.util
 import inspect
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, cast
 
 from ..core import Verdict
+from .context import StaticContext
+from .session import DynamicSession
 
 
 class Kind(str, enum.Enum):
@@ -41,17 +44,21 @@ class Check:
             if parameter.kind is inspect.Parameter.KEYWORD_ONLY
         }
 
-    def __call__(self, context: Any, **parameters: Any) -> Verdict:
+    def __call__(self, context: StaticContext | DynamicSession, **parameters: Any) -> Verdict:
         return self.function(context, **parameters)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, Path | None], Check], tuple[str, Path | None]]:
         """Sent to a worker process by id (and module path): the module holds the Check, not the function."""
         return (registered, (self.function.__module__, self.origin))
 
 
 def registered(module: str, origin: Path | None = None) -> Check:
     """The Check of a module: built in (by module name), or an exercise's own (by its file)."""
-    return module_check(origin) if origin is not None else importlib.import_module(module).check
+    if origin is None:
+        check: Check = importlib.import_module(module).check
+        return check
+    # A Check with an origin was returned by module_check for that file: its module defines that check.
+    return cast(Check, module_check(origin))
 
 
 def module_check(path: Path) -> Check | None:
@@ -62,6 +69,8 @@ def module_check(path: Path) -> Check | None:
     module = sys.modules.get(name)
     if module is None:
         spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{path}: not a Python module that can be imported")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
@@ -71,18 +80,21 @@ def module_check(path: Path) -> Check | None:
             raise
     check = getattr(module, "check", None)
     if isinstance(check, Check) and check.origin is None:
-        check = module.check = dataclasses.replace(check, origin=path)
-    return check
+        check = dataclasses.replace(check, origin=path)
+        module.__dict__["check"] = check
+    return check if isinstance(check, Check) else None
 
 
-def static_check(id: str, *, title: str, hint: str, reads_run_commands: bool = False):
+def static_check(
+    id: str, *, title: str, hint: str, reads_run_commands: bool = False
+) -> Callable[[Callable[..., Verdict]], Check]:
     def register(function: Callable[..., Verdict]) -> Check:
         return Check(id, title, hint, Kind.STATIC, function, reads_run_commands)
 
     return register
 
 
-def dynamic_check(id: str, *, title: str, hint: str):
+def dynamic_check(id: str, *, title: str, hint: str) -> Callable[[Callable[..., Verdict]], Check]:
     def register(function: Callable[..., Verdict]) -> Check:
         return Check(id, title, hint, Kind.DYNAMIC, function)
 

@@ -177,7 +177,7 @@ class AptCall:
             if name in _RECOMMENDS_SWITCHES:
                 # a given value wins over the name: apt installs recommends for `--no-install-recommends=yes`
                 installs = _RECOMMENDS_SWITCHES[name] if value is None else not _APT_FALSE.fullmatch(value)
-            elif name in ("-o", "--option"):
+            elif name in ("-o", "--option") and value is not None:  # aptitude has no `--option`: a flag, no value
                 key, _, setting = value.partition("=")
                 if key.lower() == "apt::install-recommends":  # an empty setting leaves apt's default, true
                     installs = not (setting and _APT_FALSE.fullmatch(setting))
@@ -314,7 +314,7 @@ def remove_call(command: Command) -> RemoveCall | None:
     if command.name != "rm":
         return None
     options, operands = parse_options(command.argv[1:], _RM)
-    unexpanded = frozenset(word for word, written in zip(command.argv, command.written)
+    unexpanded = frozenset(word for word, written in zip(command.argv, command.written, strict=True)
                            if "*" in word and not expands_glob(written))
     return RemoveCall(command, tuple(operands), options, unexpanded)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*?)\s*$")
-_KEYWORD = re.compile(r"(\S+)\s*")
+_KEYWORD = re.compile(r"\s*(\S+)\s*")  # a lone `\` first leaves the next line's indent
 _HEREDOC_WORD = re.compile(r"^<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2$")
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 
@@ -93,6 +93,8 @@ def lex(text: str) -> Lexed:
                 break
         joined = "".join(parts)
         head = _KEYWORD.match(joined)
+        if head is None:  # only continuations, up to the end of the file: no instruction
+            continue
         keyword, arguments_start = head.group(1), head.end()
         arguments = joined[arguments_start:].rstrip()
         shifted = tuple(Segment(max(0, s.offset - arguments_start), s.line) for s in segments)

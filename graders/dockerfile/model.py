@@ -6,8 +6,8 @@ import dataclasses
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from .lexer import Heredoc, RawInstruction, heredoc_markers, lex
 from .shell import SHELLS, Command, Script, expand, parse_script
@@ -190,7 +190,7 @@ def parse_key_values(value: str, legacy_space_form: bool = False) -> list[tuple[
         if legacy_space_form or len(words) == 1:
             return [(words[0], " ".join(words[1:]))]
         return [(word, "") for word in words]
-    return [tuple(word.split("=", 1)) if "=" in word else (word, "") for word in words]  # type: ignore[misc]
+    return [word.partition("=")[::2] if "=" in word else (word, "") for word in words]
 
 
 def split_flags(keyword: str, arguments: str) -> tuple[tuple[str, ...], int]:

@@ -6,9 +6,11 @@ import functools
 import os
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import bashlex
+import bashlex.ast
 import bashlex.errors
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash"})
@@ -57,7 +59,7 @@ class _Parsed:
     statements: int
 
 
-def parse_script(text: str, line_at, variables: dict[str, str]) -> Script:
+def parse_script(text: str, line_at: Callable[[int], int], variables: dict[str, str]) -> Script:
     """Parse shell text; `line_at(offset)` maps a character offset to a Dockerfile line."""
     try:
         parsed = _parse_cached(text)
@@ -73,7 +75,7 @@ def parse_script(text: str, line_at, variables: dict[str, str]) -> Script:
         if nested is None:
             commands.append(Command(argv, line, statement + shift, env, written))
             continue
-        inner = parse_script(nested, lambda _offset, line=line: line, {**variables, **env})
+        inner = parse_script(nested, _always(line), {**variables, **env})
         if inner.error:
             return Script((), 0, inner.error)
         commands.extend(
@@ -89,7 +91,7 @@ def expand(word: str, variables: dict[str, str]) -> str:
     if "$" not in word:
         return word
 
-    def substitute(match: re.Match) -> str:
+    def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(3)
         if name in variables:
             return variables[name]
@@ -144,7 +146,7 @@ class _Collector:
         self.commands: list[tuple[int, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
         self.statements = 0
 
-    def visit(self, node, in_pipeline: bool = False) -> None:
+    def visit(self, node: bashlex.ast.node, in_pipeline: bool = False) -> None:
         kind = node.kind
         if kind == "pipeline":
             self.statements += 1
@@ -160,7 +162,7 @@ class _Collector:
                 if part.kind not in ("operator", "reservedword", "pipe", "word", "redirect"):
                     self.visit(part)
 
-    def _add_command(self, node) -> None:
+    def _add_command(self, node: bashlex.ast.node) -> None:
         assignments = tuple(p.word for p in node.parts if p.kind == "assignment")
         parts = [p for p in node.parts if p.kind == "word"]
         words = tuple(p.word for p in parts)
@@ -217,3 +219,8 @@ def expands_glob(written: str) -> bool:
         elif char in "*?[":
             return True
     return False
+
+
+def _always(line: int) -> Callable[[int], int]:
+    """A nested script's offsets all map to the line of the command that holds it."""
+    return lambda _offset: line

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..core import Status
 from ..exercise import Exercise, load_exercise
-from ..results import SubmissionResult, TaskResult
+from ..results import CheckResult, SubmissionResult, TaskResult
 
 GRADED, MISSING, ABSENT = "graded", "missing", "absent"
 _UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -30,7 +30,7 @@ _LINE_BREAKS = re.compile("[\t\n]")
 def printable(text: str, *, one_line: bool = False) -> str:
     """Text a terminal shows as it is: control characters written as `\\x1b`, so that a folder name or a Dockerfile
     cannot move the cursor, clear the screen or ring; with `one_line`, tabs and newlines too."""
-    def escape(match: re.Match) -> str:
+    def escape(match: re.Match[str]) -> str:
         return match.group(0).encode("unicode_escape").decode("ascii")
 
     text = _TERMINAL_CONTROL.sub(escape, text)
@@ -188,7 +188,7 @@ def check_stats(results: list[SubmissionResult], task_id: str | None = None) -> 
     return sorted(found.values(), key=lambda s: (-s.rate, -s.failed, s.id))
 
 
-def failed_checks(task: TaskResult) -> list:
+def failed_checks(task: TaskResult) -> list[CheckResult]:
     """The checks a student should read about: failed, then harness errors."""
     return [c for c in task.checks if c.status is Status.FAILED] + [c for c in task.checks if c.status is Status.ERROR]
 

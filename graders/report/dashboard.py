@@ -23,6 +23,7 @@ from .common import (
     GRADED,
     MISSING,
     Cell,
+    CheckStats,
     Row,
     check_stats,
     clean,
@@ -65,7 +66,8 @@ def render_index(results: list[SubmissionResult], exercise: Exercise | None = No
     tasks, table = rows(results, exercise)
     all_checks = check_stats(results)
     body = ["<header>", "<h1>Class dashboard</h1>",
-            f'<p class="sub">{escape(exercise.title)} ({escape(exercise.version)}) · {len(tasks)} task{_s(len(tasks))}: '
+            f'<p class="sub">{escape(exercise.title)} ({escape(exercise.version)}) · '
+            f'{len(tasks)} task{_s(len(tasks))}: '
             + ", ".join(escape(t) for t in tasks) + "</p>", "</header>"]
     body.append(_cards(table, all_checks))
     body.append('<section class="panel" id="scores"><h2>Score distribution per task</h2>')
@@ -91,14 +93,14 @@ def render_student(submission: SubmissionResult, exercise: Exercise | None = Non
 
 # --- index.html ---
 
-def _cards(table: list[Row], all_checks) -> str:
+def _cards(table: list[Row], all_checks: list[CheckStats]) -> str:
     students = len(table)
     totals = [r.total for r in table]
     top = max((r.total_max for r in table), default=0)
     missing = sum(cell.status != GRADED for r in table for cell in r.cells)
     errors = sum(c.errors for c in all_checks)
     cards = [
-        ('<span class="big" id="class-size">%d</span>' % students, f"student{_s(students)}", ""),
+        (f'<span class="big" id="class-size">{students:d}</span>', f"student{_s(students)}", ""),
         (f'<span class="big">{number(statistics.fmean(totals)) if totals else "–"}</span>',
          f"mean total (max {top})", ""),
         (f'<span class="big">{number(statistics.median(totals)) if totals else "–"}</span>', "median total", ""),
@@ -150,7 +152,7 @@ def _histogram(table: list[Row], task_id: str, exercise: Exercise) -> str:
             f"<figcaption>{caption}</figcaption></figure>")
 
 
-def _failure_chart(all_checks) -> str:
+def _failure_chart(all_checks: list[CheckStats]) -> str:
     failing = [c for c in all_checks if c.failed]
     clean_checks = [c for c in all_checks if c.judged and not c.failed]
     head = ('<section class="panel" id="checks"><h2>Which checks the class struggles with</h2>'
@@ -168,7 +170,8 @@ def _failure_chart(all_checks) -> str:
         tip = escape(f"{c.id}: {c.title} — failed {c.failed} of {c.judged} ({by_task})")
         parts.append(f'<g class="check" data-check="{escape(c.id)}" data-rate="{c.rate:.4f}"><title>{tip}</title>')
         parts.append(f'<text class="label" x="{label_width - 10}" y="{y + 17}" text-anchor="end">{escape(c.id)}</text>')
-        parts.append(f'<rect class="track" x="{label_width}" y="{y + 3}" width="{bar_width}" height="{row_height - 8}" rx="3"/>')
+        parts.append(f'<rect class="track" x="{label_width}" y="{y + 3}" width="{bar_width}" '
+                     f'height="{row_height - 8}" rx="3"/>')
         parts.append(f'<rect class="bar{" top" if index == 0 else ""}" x="{label_width}" y="{y + 3}" '
                      f'width="{max(length, 2):.1f}" height="{row_height - 8}" rx="3"/>')
         parts.append(f'<text class="value" x="{label_width + bar_width + 10}" y="{y + 17}">'
@@ -185,8 +188,8 @@ def _sizes(table: list[Row], tasks: list[str], exercise: Exercise, names: dict[s
     head = ('<section class="panel" id="sizes"><h2>Image size per task</h2>'
             '<p class="muted">The fat-to-slim shrink the exercise is about: each task\'s image, and how much smaller '
             "it is than the previous task's image.</p>")
-    images = {(r.id, t): r.cell(t).result.image for r in table for t in tasks
-              if r.cell(t).result is not None and r.cell(t).result.image is not None}
+    images = {(r.id, t): image for r in table for t in tasks
+              if (result := r.cell(t).result) is not None and (image := result.image) is not None}
     if not images:
         return head + '<p class="notbuilt">No image was built in this run (a static-only run?).</p></section>'
     largest = max(image.size_bytes for image in images.values()) or 1
@@ -196,7 +199,8 @@ def _sizes(table: list[Row], tasks: list[str], exercise: Exercise, names: dict[s
         cells = []
         for t in tasks:
             before = previous_task(exercise, t)
-            cell = _size_cell(images.get((r.id, t)), images.get((r.id, before)), before, largest, r.cell(t))
+            previous = images.get((r.id, before)) if before is not None else None
+            cell = _size_cell(images.get((r.id, t)), previous, before, largest, r.cell(t))
             cells.append(f'<td class="num size">{cell}</td>')
         lines.append(f'<tr><td class="id"><a href="{STUDENTS}/{names[r.id]}.html">{_text(r.id)}</a></td>'
                      + "".join(cells) + "</tr>")
@@ -211,7 +215,7 @@ def _sizes(table: list[Row], tasks: list[str], exercise: Exercise, names: dict[s
 def _size_cell(image: ImageInfo | None, previous: ImageInfo | None, previous_id: str | None, largest: int,
                cell: Cell) -> str:
     if image is None:
-        return '<span class="notbuilt">missing</span>' if cell.status == MISSING else '<span class="notbuilt">not built</span>'
+        return f'<span class="notbuilt">{"missing" if cell.status == MISSING else "not built"}</span>'
     text = escape(human_size(image.size_bytes))
     if image.standin_base:
         text += (f'<abbr class="standin" title="built on an offline stand-in for {_text(image.standin_base)}: '
@@ -230,7 +234,7 @@ def _students(table: list[Row], tasks: list[str], names: dict[str, str]) -> str:
              "<table><thead><tr><th>Student</th>" + "".join(f'<th class="num">{escape(t)}</th>' for t in tasks)
              + '<th class="num">Total</th><th class="num">Failed checks</th></tr></thead><tbody>']
     for r in table:
-        failed = sum(len(failed_checks(c.result)) for c in r.cells if c.status == GRADED)
+        failed = sum(len(failed_checks(c.result)) for c in r.cells if c.status == GRADED and c.result is not None)
         cells = "".join(f'<td class="num" data-task="{escape(c.task)}">{_score(c)}</td>' for c in r.cells)
         lines.append(f'<tr data-student="{_text(r.id)}"><td class="id"><a href="{STUDENTS}/{names[r.id]}.html">'
                      f"{_text(r.id)}</a></td>{cells}"
@@ -267,9 +271,9 @@ def _task_section(cell: Cell, exercise: Exercise) -> str:
     anchor = _anchor(cell.task)
     head = (f'<section class="panel task" id="{anchor}"><div class="task-head"><h2>{escape(cell.task)}: '
             f"{escape(task_title(exercise, cell.task))}</h2>{_score(cell)}</div>")
-    if cell.status == ABSENT:
-        return head + '<p class="absent">Not graded in this run.</p></section>'
     task = cell.result
+    if cell.status == ABSENT or task is None:  # an absent task has no result
+        return head + '<p class="absent">Not graded in this run.</p></section>'
     if cell.status == MISSING:
         reason = task.checks[0].message if task.checks else "no Dockerfile for this task"
         return head + f'<p class="missing">{_prose(reason)}</p></section>'

@@ -42,10 +42,10 @@ def render(submission: SubmissionResult, exercise: Exercise | None = None, tasks
         out.append(f"| {literal(task_title(exercise, cell.task))} | {cell.score}/{cell.max_score}{note} |")
     for cell in r.cells:
         out += ["", f"## {literal(task_title(exercise, cell.task))}: {cell.score}/{cell.max_score}", ""]
-        if cell.status == ABSENT:
+        task = cell.result
+        if cell.status == ABSENT or task is None:  # an absent task has no result
             out.append("Not graded in this run: ask your instructor.")
             continue
-        task = cell.result
         if cell.status == MISSING:
             reason = task.checks[0].message if task.checks else "no Dockerfile for this task"
             out.append(f"Missing: {prose(reason.removeprefix('missing: '))}. This task scores 0.")

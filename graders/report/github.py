@@ -6,8 +6,6 @@ the runner turns them into marks on the file's line. It shows at most 10 error a
 step, so the step summary lists every failed check as well.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path

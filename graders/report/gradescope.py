@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core import Status
 from ..exercise import Exercise
-from ..results import SubmissionResult
+from ..results import CheckResult, SubmissionResult
 from .common import (
     ABSENT,
     MISSING,
@@ -34,21 +34,22 @@ def document(submission: SubmissionResult, exercise: Exercise | None = None,
     notes: list[str] = []
     for task_number, cell in enumerate(r.cells, start=1):
         title = task_title(exercise, cell.task)
-        if cell.status in (MISSING, ABSENT):
-            why = (_first_line(cell.result.checks[0].message) if cell.result and cell.result.checks
+        result = cell.result
+        if cell.status in (MISSING, ABSENT) or result is None:  # an absent task has no result
+            why = (_first_line(result.checks[0].message) if result and result.checks
                    else "no Dockerfile found") if cell.status == MISSING else "not graded in this run"
             tests.append(_test(f"{task_number}", f"{cell.task}: {title}", 0, cell.max_score, False,
                                f"{why}; this task scores 0.", cell.task))
             continue
         number = 0
-        for check in cell.result.checks:
+        for check in result.checks:
             if check.status is Status.SKIPPED:
                 continue
             number += 1
             tests.append(_test(f"{task_number}.{number}", f"{cell.task}: {check.id} ({check.title or check.id})",
                                check.points, check.max_points, check.status is Status.PASSED, _output(check),
                                cell.task))
-        for reason, ids in skipped_by_reason(cell.result).items():
+        for reason, ids in skipped_by_reason(result).items():
             notes.append(f"{cell.task}: not graded here ({reason}): {', '.join(ids)}")
     output = [f"Total: {r.total}/{r.total_max}"]
     output += [f"{cell.task}: {cell.score}/{cell.max_score}" + ("" if cell.status == "graded" else f" ({cell.status})")
@@ -62,13 +63,13 @@ def render(submission: SubmissionResult, exercise: Exercise | None = None, tasks
     return json.dumps(document(submission, exercise, tasks), indent=2, ensure_ascii=False) + "\n"
 
 
-def _test(number: str, name: str, score: int, max_score: int, passed: bool, output: str, task: str) -> dict:
+def _test(number: str, name: str, score: int, max_score: int, passed: bool, output: str, task: str) -> dict[str, Any]:
     return {"name": clean(name), "number": number, "score": score, "max_score": max_score,
             "status": "passed" if passed else "failed", "output": clean(output), "tags": [task],
             "visibility": "visible"}
 
 
-def _output(check) -> str:
+def _output(check: CheckResult) -> str:
     if check.status is Status.PASSED:
         return check.message
     lines = []

@@ -22,7 +22,7 @@ def render(results: list[SubmissionResult]) -> str:
             suite = _suite(submission.id, task)
             root.append(suite)
             for key in totals:
-                totals[key] += int(suite.get(key))
+                totals[key] += int(suite.attrib[key])
     for key, value in totals.items():
         root.set(key, str(value))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

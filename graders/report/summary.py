@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import statistics
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..exercise import Exercise
 from ..results import SubmissionResult
 from .common import (
     GRADED,
+    CheckStats,
     check_stats,
     clean,
     exercise_or_default,
@@ -35,7 +37,8 @@ def render(results: list[SubmissionResult], exercise: Exercise | None = None) ->
         return "\n".join(out + ["No submission was graded.", ""])
     totals = [r.total for r in table]
     top = max(r.total_max for r in table)
-    out.append(f"**{students} student{'s' if students != 1 else ''}**, {len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+    out.append(f"**{students} student{'s' if students != 1 else ''}**, "
+               f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
                f"; total score: mean {number(sum(totals) / students)}, median {number(statistics.median(totals))} "
                f"(max {top}).")
     overall = check_stats(results)
@@ -48,8 +51,10 @@ def render(results: list[SubmissionResult], exercise: Exercise | None = None) ->
     for task_id in tasks:
         stats = task_stats(table, task_id)
         maxima = {r.cell(task_id).max_score for r in table if r.cell(task_id).status == GRADED}
-        failing = ", ".join(f"`{check}` {_percent(rate)}" for check, rate in _most_failed_in(overall, task_id)) or "none"
-        out.append(f"| {literal(task_title(exercise, task_id))} | {stats.graded} | {stats.missing} | {number(stats.mean)} "
+        most_failed = _most_failed_in(overall, task_id)
+        failing = ", ".join(f"`{check}` {_percent(rate)}" for check, rate in most_failed) or "none"
+        out.append(f"| {literal(task_title(exercise, task_id))} | {stats.graded} | {stats.missing} "
+                   f"| {number(stats.mean)} "
                    f"| {number(stats.median)} | {'/'.join(map(str, sorted(maxima))) or '–'} | {failing} |")
     worst = [c for c in overall if c.failed][:MOST_FAILED]
     out += ["", "## Most failed checks", ""]
@@ -70,7 +75,7 @@ def render(results: list[SubmissionResult], exercise: Exercise | None = None) ->
     return clean("\n".join(out))
 
 
-def append_to_github_step_summary(text: str, environ: dict[str, str] | None = None) -> Path | None:
+def append_to_github_step_summary(text: str, environ: Mapping[str, str] | None = None) -> Path | None:
     """Append `text` to the file $GITHUB_STEP_SUMMARY names (GitHub Actions); do nothing when it is not set."""
     target = (os.environ if environ is None else environ).get("GITHUB_STEP_SUMMARY")
     if not target:
@@ -84,8 +89,9 @@ def _percent(rate: float) -> str:
     return f"{rate * 100:.0f}%"
 
 
-def _most_failed_in(overall: list, task_id: str) -> list[tuple[str, float]]:
+def _most_failed_in(overall: list[CheckStats], task_id: str) -> list[tuple[str, float]]:
     """The task's most failed checks with their failure rate in that task, from the class-wide statistics."""
-    counts = [(c.id, *c.by_task[task_id]) for c in overall if c.by_task.get(task_id, (0, 0))[0]]
+    counts = [(c.id, c.by_task[task_id][0], c.by_task[task_id][1]) for c in overall
+              if c.by_task.get(task_id, (0, 0))[0]]
     ranked = sorted(counts, key=lambda item: (-item[1] / item[2], -item[1], item[0]))
     return [(check, failed / judged) for check, failed, judged in ranked[:MOST_FAILED_PER_TASK]]

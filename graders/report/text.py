@@ -14,8 +14,8 @@ _MARKS = {Status.PASSED: ("✓", "green"), Status.FAILED: ("✗", "red"), Status
 
 
 def render(submissions: list[SubmissionResult], color: bool = False) -> str:
-    def style(text: str, **styles) -> str:
-        return click.style(text, **styles) if color else text
+    def style(text: str, *, fg: str | None = None, bold: bool | None = None, dim: bool | None = None) -> str:
+        return click.style(text, fg=fg, bold=bold, dim=dim) if color else text
 
     lines: list[str] = []
     for submission in submissions:
@@ -45,7 +45,8 @@ def _shortened(message: str) -> str:
     lines = message.splitlines()
     if len(lines) <= MAX_MESSAGE_LINES:
         return message
-    return "\n".join(lines[:MAX_MESSAGE_LINES] + [f"      ... {len(lines) - MAX_MESSAGE_LINES} more lines in the reports"])
+    more = f"      ... {len(lines) - MAX_MESSAGE_LINES} more lines in the reports"
+    return "\n".join([*lines[:MAX_MESSAGE_LINES], more])
 
 
 def _task_summary(task: TaskResult) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import subprocess
 
-
-from tests.dynamic.conftest import BASE, ROOT, engine, make_submission, nothing_left_behind  # noqa: F401  (shared)
-
 from graders.cleanup import KINDS
 from graders.labels import HOST_LABEL, PID_LABEL, RUN_LABEL, START_LABEL, host_name
+from tests.dynamic.conftest import BASE, ROOT, engine, make_submission, nothing_left_behind  # noqa: F401  (shared)
 
 
 def pytest_configure(config):
@@ -30,9 +28,9 @@ def labels(run: str, pid: int, host: str | None = None, start: str | None = None
     return made
 
 
-def left_by(engine, run: str) -> dict[str, list[str]]:
+def left_by(connected, run: str) -> dict[str, list[str]]:
     """What the engine still holds of a run, by kind."""
-    found = engine.labelled(f"{RUN_LABEL}={run}")
+    found = connected.labelled(f"{RUN_LABEL}={run}")
     return {kind: [item.get("Id", "")[:19] for item in found[kind]] for kind in KINDS}
 
 

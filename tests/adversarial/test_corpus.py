@@ -19,8 +19,8 @@ import pytest
 from graders.batch import RunFolder, run_batch
 from graders.core import Status
 from graders.engine_wire import engine_time
-from graders.grading import GradingOptions
 from graders.exercise import load_exercise
+from graders.grading import GradingOptions
 from graders.labels import RUN_LABEL
 from graders.submission import Submission
 from tests.adversarial.corpus import BUILD_TIMEOUT, RUN_TIMEOUT, TEST_LIMITS, make_corpus, sparse_files

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from graders.engine import Engine
+from graders.exercise import load_exercise
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
-from graders.exercise import load_exercise
 from graders.labels import RUN_LABEL
 from graders.submission import Submission
 from tests.adversarial.conftest import BASE, ROOT

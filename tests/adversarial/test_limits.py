@@ -210,8 +210,9 @@ def test_a_dockerfile_linked_out_of_the_submission_is_not_read(tmp_path):
 
 
 def test_no_grader_text_reaches_the_results(tmp_path):
-    from graders.grading import GradingOptions, grade as grade_all
     from graders.exercise import load_exercise
+    from graders.grading import GradingOptions
+    from graders.grading import grade as grade_all
 
     folder = tmp_path / "student"
     folder.mkdir()

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 from graders.checks.base import Check
-from graders.core import Status, Verdict
 from graders.checks.context import StaticContext
+from graders.core import Status, Verdict
 from graders.dockerfile import parse
 from graders.submission import Submission
 

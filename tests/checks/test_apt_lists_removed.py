@@ -14,8 +14,8 @@ mounts on /var/lib/apt/lists pass, as in DL3009: the lists never reach the layer
 
 import pytest
 
-from graders.core import Status
 from graders.checks.static.apt_lists_removed import check
+from graders.core import Status
 from tests.checks.helpers import assert_fails, assert_passes, verdict
 
 INSTALL = "apt-get update && apt-get install -y --no-install-recommends curl"

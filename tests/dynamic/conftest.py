@@ -17,9 +17,9 @@ from graders.cleanup import remove_labelled
 from graders.core import HarnessError, Status
 from graders.dockerfile import parse
 from graders.engine import Engine
+from graders.exercise import CheckSpec, Exercise, TaskSpec, load_exercise
 from graders.grading import GradingOptions
 from graders.grading import grade as grade_submissions
-from graders.exercise import CheckSpec, Exercise, TaskSpec, load_exercise
 from graders.labels import PID_LABEL
 from graders.run_settings import RunSettings
 from graders.session import DockerSession, DockerSessions, EngineLink

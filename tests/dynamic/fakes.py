@@ -3,8 +3,9 @@ implements the same Protocol as the real session (mypy checks `_conforms`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from graders.checks.base import Check
 from graders.checks.session import DynamicSession, GradedTask

@@ -1,7 +1,6 @@
 """The harness's LABEL step, written through the Dockerfile model: where the file's end would swallow it (a line
 continuation in the file's own escape character), the build API labels the image instead."""
 
-from pathlib import Path
 
 import pytest
 

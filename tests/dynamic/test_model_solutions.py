@@ -6,8 +6,8 @@ import pytest
 
 from graders.checks.base import Kind
 from graders.core import Status
-from graders.grading import GradingOptions, grade
 from graders.exercise import load_exercise
+from graders.grading import GradingOptions, grade
 from graders.submission import Submission
 from tests.dynamic.conftest import batch_sessions
 

@@ -13,8 +13,8 @@ import pytest
 from graders.batch import RunFolder, run_batch
 from graders.core import Status
 from graders.engine import Engine
-from graders.grading import GradingOptions
 from graders.exercise import load_exercise
+from graders.grading import GradingOptions
 from graders.run_settings import RunSettings
 from graders.session import DockerSessions, EngineLink
 from graders.session_modes import BatchMode

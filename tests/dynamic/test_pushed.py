@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from graders.core import HarnessError
 from graders.checks.dynamic.pushed import check
+from graders.core import HarnessError
 from tests.dynamic.fakes import FakeSession, assert_verdict, image, run
 
 TASK = types.SimpleNamespace(id="task1", tag="base-image-fastapi-ubuntu-fat:test")

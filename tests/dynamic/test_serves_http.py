@@ -8,7 +8,6 @@ import pytest
 from graders.checks.dynamic.serves_http import check
 from tests.dynamic.fakes import FakeSession, assert_verdict, facts, image, probe_result, run
 
-
 EXERCISE = {"port": 8000, "path": "/", "text": "Hello World"}
 
 

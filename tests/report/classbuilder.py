@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from graders.checks.base import Kind
 from graders.core import Status
-from graders.results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 from graders.exercise import load_exercise
+from graders.results import Advisory, CheckResult, ImageInfo, SubmissionResult, TaskResult
 
 RUBRIC = load_exercise()
 STATIC_ONLY = "static-only run: the image was not built"
@@ -54,7 +54,8 @@ def task(task_id: str, *, fail: dict[str, tuple[int | None, str]] | None = None,
     for check_spec in spec.checks:
         check, points = check_spec.check, check_spec.points
 
-        def result(status: Status, message: str = "", line: int | None = None, earned: int = 0) -> CheckResult:
+        def result(status: Status, message: str = "", line: int | None = None, earned: int = 0,
+                   check_spec=check_spec, points=points) -> CheckResult:
             return CheckResult(check_spec.id, status, earned, points, check_spec.title, line, message, check_spec.hint)
 
         if missing:
@@ -86,7 +87,7 @@ def submission(student: str, *tasks: TaskResult) -> SubmissionResult:
 
 
 def full_marks(student: str, sizes=(1150, 480, 1010, 240, 250), standin: str | None = None) -> SubmissionResult:
-    return submission(student, *(task(t, image=image(t, size, standin)) for t, size in zip(RUBRIC.tasks, sizes)))
+    return submission(student, *(task(t, image=image(t, size, standin)) for t, size in zip(RUBRIC.tasks, sizes, strict=True)))
 
 
 def make_class() -> list[SubmissionResult]:

@@ -3,8 +3,20 @@
 import pytest
 
 from graders.core import Status
-from graders.report.common import (ABSENT, GRADED, MISSING, check_stats, clean, full_max, human_size, rows, slug,
-                                   slugs, task_ids, task_stats)
+from graders.report.common import (
+    ABSENT,
+    GRADED,
+    MISSING,
+    check_stats,
+    clean,
+    full_max,
+    human_size,
+    rows,
+    slug,
+    slugs,
+    task_ids,
+    task_stats,
+)
 
 from .classbuilder import HOSTILE, RUBRIC, full_marks, make_class, submission, task
 

@@ -4,11 +4,11 @@ Dockerfile with escape sequences, bells or newlines is shown, escaped, on its ow
 import io
 
 from graders.core import Status
+from graders.exercise import TaskSpec
 from graders.report import text
 from graders.report.common import printable
 from graders.report.progress import BatchProgress
 from graders.results import CheckResult, SubmissionResult, TaskResult
-from graders.exercise import TaskSpec
 from graders.submission import Submission
 
 NAME = "evil\x1b[2Jclear\nsecond line\x07"

@@ -1,4 +1,4 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -11,7 +11,7 @@ _NOT_INDEXES = {"lock"}
     hint="End the RUN that calls apt-get with `&& rm -rf {path}/*`: in a later RUN it saves nothing, the lists stay "
          "in the earlier layer.",
 )
-def check(session: DynamicSession, *, path: str = "/var/lib/apt/lists"):
+def check(session: DynamicSession, *, path: str = "/var/lib/apt/lists") -> Verdict:
     entries = session.list_directory(path, limit=200)
     if entries is None:
         return passed(f"{path} does not exist")

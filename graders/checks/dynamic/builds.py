@@ -1,5 +1,5 @@
 from ...build_causes import diagnose
-from ...core import error, failed, passed
+from ...core import Verdict, error, failed, passed
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -10,7 +10,7 @@ from ..session import DynamicSession
     hint="Build it yourself (`docker build -f {task_dockerfile} -t {task_tag} .`) and fix the first failing step; "
          "the log above shows its last lines.",
 )
-def check(session: DynamicSession):
+def check(session: DynamicSession) -> Verdict:
     result = session.build()
     if result.ok:
         return passed(result.message)

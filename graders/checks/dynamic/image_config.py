@@ -1,7 +1,7 @@
 import json
 import posixpath
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ...dockerfile.calls import split_arguments
 from ..base import dynamic_check
 from ..session import DynamicSession
@@ -30,7 +30,7 @@ def check(
     build_only_env: tuple[str, ...] = (),
     program: str = "",
     host: str = "0.0.0.0",  # with `app`: all interfaces, the only ones a published port reaches
-):
+) -> Verdict:
     config = session.image().config
     actual_env = dict(item.split("=", 1) if "=" in item else (item, "") for item in config.get("Env") or ())
     problems = []
@@ -69,7 +69,7 @@ def check(
                   f"ExposedPorts {', '.join(exposed)}")
 
 
-def _cmd_problem(entrypoint, cmd, first, app, host, port):
+def _cmd_problem(entrypoint: list[str], cmd: list[str], first: str, app: str, host: str, port: int) -> str:
     if not cmd:
         return "no Cmd"
     if cmd[:2] in _SHELLS:

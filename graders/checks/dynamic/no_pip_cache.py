@@ -1,4 +1,4 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -8,7 +8,7 @@ from ..session import DynamicSession
     title="No pip cache in the image",
     hint="Give every `pip install` `--no-cache-dir` (poetry's own cache lives elsewhere).",
 )
-def check(session: DynamicSession, *, path: str = "/root/.cache/pip"):
+def check(session: DynamicSession, *, path: str = "/root/.cache/pip") -> Verdict:
     entries = session.list_directory(path, limit=20)
     if entries is None:
         return passed(f"{path} does not exist")

@@ -1,4 +1,4 @@
-from ...core import failed, passed, skipped
+from ...core import Verdict, failed, passed, skipped
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -9,7 +9,7 @@ from ..session import DynamicSession
     hint="Tag the image you built and push it: `docker tag {task_tag} HOST/PROJECT/REPOSITORY/{task_tag} && docker "
          "push HOST/PROJECT/REPOSITORY/{task_tag}` (the exercise's `make push...` target does both).",
 )
-def check(session: DynamicSession):
+def check(session: DynamicSession) -> Verdict:
     if not session.registry:
         return skipped("no registry configured (--registry HOST/PROJECT/REPOSITORY)")
     image = session.image()

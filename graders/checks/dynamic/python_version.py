@@ -1,6 +1,6 @@
 import re
 
-from ...core import failed, passed, skipped
+from ...core import Verdict, failed, passed, skipped
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -13,7 +13,7 @@ _VERSION = re.compile(r"Python (\d+(?:\.\d+)*)")
     hint="`{executable} --version` in the image must print Python {version}: install that version, or start from a "
          "base image that ships it.",
 )
-def check(session: DynamicSession, *, executable: str, version: str):
+def check(session: DynamicSession, *, executable: str, version: str) -> Verdict:
     """`version` counts to the precision given: "3.8" accepts any 3.8.x, "3.8.10" only 3.8.10."""
     image = session.image()
     if image.standin_base:

@@ -1,4 +1,4 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -8,13 +8,14 @@ from ..session import DynamicSession
     title="The container runs as the unprivileged user",
     hint="Create the user (`useradd --uid {uid} <name>`), give it the app's folder, and end with `USER {uid}`.",
 )
-def check(session: DynamicSession, *, uid: int):
+def check(session: DynamicSession, *, uid: int) -> Verdict:
     image = session.image()
     user = image.config.get("User") or ""
     result = session.run_in_image(["id", "-u"])
     output = result.output.strip()
     if result.exit_code != 0 or not output.isdigit():
-        return failed(f"`id -u` does not run in the image (exit code {result.exit_code}): {output[-300:] or 'no output'}")
+        return failed(f"`id -u` does not run in the image (exit code {result.exit_code}): "
+                      f"{output[-300:] or 'no output'}")
     actual = int(output)
     if actual != uid:
         configured = f"USER is {user}" if user else "no USER: root"

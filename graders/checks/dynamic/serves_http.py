@@ -1,13 +1,14 @@
 import re
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
+from ...session_types import ProbeResult
 from ..base import dynamic_check
 from ..session import DynamicSession
 
 _SHELLS = (["/bin/sh", "-c"], ["sh", "-c"], ["/bin/bash", "-c"], ["bash", "-c"])
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
-_ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?://)?(\[[0-9a-f:]+\]|[0-9a-z.]+)(?::| port )(\d+)",
-                        re.IGNORECASE)
+_ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?://)?"
+                        r"(\[[0-9a-f:]+\]|[0-9a-z.]+)(?::| port )(\d+)", re.IGNORECASE)
 
 
 @dynamic_check(
@@ -16,7 +17,7 @@ _ANNOUNCED = re.compile(r"(?:running on|listening on|serving http on) (?:https?:
     hint="Run it yourself: `docker run --rm -p {port}:{port} IMAGE`, then open http://localhost:{port}{path}; the "
          "server must listen on all interfaces (0.0.0.0) on port {port}, started by an exec-form ENTRYPOINT and CMD.",
 )
-def check(session: DynamicSession, *, port: int, path: str, text: str):
+def check(session: DynamicSession, *, port: int, path: str, text: str) -> Verdict:
     result = session.probe(port, path, text)
     outcome = result.outcome
     if outcome.ok:
@@ -44,12 +45,13 @@ def check(session: DynamicSession, *, port: int, path: str, text: str):
     return failed("\n".join(lines))
 
 
-def _headline(result, timeout, path, text):
+def _headline(result: ProbeResult, timeout: float, path: str, text: str) -> str:
     outcome = result.outcome
     if result.start_error:
         return f"the container could not start: {result.start_error}"
     if outcome.reason == "exited":
-        return f"the container stopped {outcome.seconds:.1f} s after it started, without answering on port {result.port}"
+        return (f"the container stopped {outcome.seconds:.1f} s after it started, without answering on port "
+                f"{result.port}")
     if outcome.reason == "wrong-answer":
         if outcome.status != 200:
             return f"GET {path} answered status {outcome.status}, expected 200 with `{text}`"
@@ -59,7 +61,7 @@ def _headline(result, timeout, path, text):
     return f"no answer on port {result.port} within {timeout:g} s: {outcome.error or 'no connection'}"
 
 
-def _cause(session: DynamicSession, result, port, path, text):
+def _cause(session: DynamicSession, result: ProbeResult, port: int, path: str, text: str) -> str:
     facts = result.facts
     config = session.image().config
     entrypoint = list(config.get("Entrypoint") or [])
@@ -117,5 +119,5 @@ def _cause(session: DynamicSession, result, port, path, text):
             "start (see the log)")
 
 
-def _listen_everywhere(port):
+def _listen_everywhere(port: int) -> str:
     return f"uvicorn `--host 0.0.0.0`, gunicorn `--bind 0.0.0.0:{port}`, flask `--host=0.0.0.0`"

@@ -1,4 +1,4 @@
-from ...core import failed, passed, skipped
+from ...core import Verdict, failed, passed, skipped
 from ..base import dynamic_check
 from ..session import DynamicSession
 
@@ -13,7 +13,7 @@ def _mb(size: int) -> str:
     hint="Compare both with `docker images` and `dive`: one RUN for all installs, --no-install-recommends, "
          "--no-cache-dir and no apt lists make the difference.",
 )
-def check(session: DynamicSession, *, than: str):
+def check(session: DynamicSession, *, than: str) -> Verdict:
     image = session.image()
     previous = session.previous_image(than)
     if previous is None:

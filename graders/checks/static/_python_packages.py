@@ -3,8 +3,8 @@
 import functools
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -14,6 +14,7 @@ from packaging.version import InvalidVersion, Version
 from ...dockerfile import Instruction, PipCall, Stage, pip_call
 from ...dockerfile.calls import split_arguments
 from ...submission import UnreadableFile
+from ..context import StaticContext
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")  # pip's own rule for requirements files
 _MAX_NESTING = 10
@@ -103,7 +104,7 @@ def pip_installs(stage: Stage) -> list[tuple[Instruction, PipCall]]:
     return installs
 
 
-def named_requirements(context, call: PipCall) -> tuple[list[Named], list[Unread]]:
+def named_requirements(context: StaticContext, call: PipCall) -> tuple[list[Named], list[Unread]]:
     """The requirements a pip install names: its operands, then its `-r` files (nested ones too)."""
     line = call.command.line
     named = [Named(r, text, line, None) for text in call.requirements if (r := parse_requirement(text))]
@@ -133,7 +134,7 @@ def parse_requirement(text: str) -> Requirement | None:
         return None  # a path, a URL or an option value: not a package name
 
 
-def _read_requirements_file(context, path: str, base: str) -> tuple[str, str | None, str]:
+def _read_requirements_file(context: StaticContext, path: str, base: str) -> tuple[str, str | None, str]:
     """(context-relative path, text or None, why it is None), trying where a COPY into WORKDIR would put it."""
     for candidate in _candidates(path, base):
         try:

@@ -1,13 +1,14 @@
-from ...core import failed, passed, skipped
-from ...dockerfile import apt_call, remove_call
+from ...core import Verdict, failed, passed, skipped
+from ...dockerfile import Command, Instruction, apt_call, remove_call
 from ..base import static_check
+from ..context import StaticContext
 from ._installs import APT_STEPS
 
 _LISTS = "/var/lib/apt/lists"
 _REMOVE = f"rm -rf {_LISTS}/*"
 
 
-def _lists_paths(command) -> tuple[list[str], frozenset[str]]:
+def _lists_paths(command: Command) -> tuple[list[str], frozenset[str]]:
     """The paths of the lists an rm names, and those of them whose `*` the shell does not expand."""
     call = remove_call(command)
     if call is None:
@@ -15,24 +16,26 @@ def _lists_paths(command) -> tuple[list[str], frozenset[str]]:
     return [path for path in call.paths if path.removesuffix("*").rstrip("/") == _LISTS], call.unexpanded
 
 
-def _removes_lists(command) -> bool:
+def _removes_lists(command: Command) -> bool:
     paths, unexpanded = _lists_paths(command)
     return any(path not in unexpanded for path in paths)
 
 
-def _quotes_the_glob(command) -> bool:
+def _quotes_the_glob(command: Command) -> bool:
     """`rm -rf "/var/lib/apt/lists/*"`: the shell passes the `*` on as is, and rm removes nothing."""
     paths, unexpanded = _lists_paths(command)
     return bool(paths) and all(path in unexpanded for path in paths)
 
 
-def _recursive(command) -> bool:
+def _recursive(command: Command) -> bool:
     # Force is not required: after `apt-get update` the glob always matches, and rm prompts only on a terminal.
-    options = remove_call(command).options
+    call = remove_call(command)
+    assert call is not None  # called on the commands that remove the lists only
+    options = call.options
     return bool(options.short_flags() & {"r", "R"}) or options.has("--recursive")
 
 
-def _mounts_lists(run) -> bool:
+def _mounts_lists(run: Instruction) -> bool:
     """`RUN --mount=type=cache,target=/var/lib/apt/lists ...`: the lists never reach the layer."""
     for flag in run.flags:
         if flag.startswith("--mount="):
@@ -50,7 +53,7 @@ def _mounts_lists(run) -> bool:
     "apt runs, and only what the same RUN deletes stays out of the layer.",
     reads_run_commands=True,
 )
-def check(context, *, required: bool = True):
+def check(context: StaticContext, *, required: bool = True) -> Verdict:
     commands = list(context.dockerfile.image.commands())  # (RUN, command) in the order they run
     actions = {i: call.action for i, (_run, command) in enumerate(commands)
                if (call := apt_call(command)) and call.action in APT_STEPS}
@@ -71,7 +74,9 @@ def check(context, *, required: bool = True):
     return passed(line=commands[removals[-1]][1].line if removals else last_run.line)
 
 
-def _removal_problem(commands, actions, removals, step):
+def _removal_problem(
+    commands: list[tuple[Instruction, Command]], actions: dict[int, str], removals: list[int], step: int
+) -> Verdict | None:
     run, apt = commands[step]
     done = f"the `{apt.name} {actions[step]}` of line {apt.line}"
     after = [i for i in removals if i > step and commands[i][0] is run]

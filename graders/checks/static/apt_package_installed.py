@@ -1,4 +1,6 @@
+from ...core import Verdict
 from ..base import static_check
+from ..context import StaticContext
 from ._installs import package_installed
 
 
@@ -8,5 +10,5 @@ from ._installs import package_installed
     hint="Install it from the distribution's archive by its exact package name: `apt-get install -y {package}`.",
     reads_run_commands=True,
 )
-def check(context, *, package: str):
+def check(context: StaticContext, *, package: str) -> Verdict:
     return package_installed(context.dockerfile.image, package)

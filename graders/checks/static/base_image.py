@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 
 _DOCKER_HUB = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
 
@@ -29,7 +30,7 @@ def _canonical(reference: str) -> str:
     title="The task's base image",
     hint="Start from the base image the task names, with its exact tag: `FROM {image}`.",
 )
-def check(context, *, image: str, aliases: tuple[str, ...] = ()):
+def check(context: StaticContext, *, image: str, aliases: tuple[str, ...] = ()) -> Verdict:
     stages = context.dockerfile.lineage
     if not stages:
         return failed(f"no FROM instruction; start the Dockerfile with `FROM {image}`")

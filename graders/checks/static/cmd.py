@@ -1,9 +1,10 @@
 import json
 import shlex
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ...dockerfile.calls import split_arguments
 from ..base import static_check
+from ..context import StaticContext
 from ._uvicorn import VALUE_OPTIONS, uvicorn_arguments
 
 
@@ -13,7 +14,7 @@ from ._uvicorn import VALUE_OPTIONS, uvicorn_arguments
     hint="Write CMD as a JSON array (exec form) that gives uvicorn the app `{app}`, `--host {host}` and "
          "`--port {port}`: ENTRYPOINT and CMD together must start uvicorn.",
 )
-def check(context, *, app: str, host: str, port: int, program: str = ""):
+def check(context: StaticContext, *, app: str, host: str, port: int, program: str = "") -> Verdict:
     cmds = context.dockerfile.inherited("CMD")
     entrypoints = context.dockerfile.inherited("ENTRYPOINT")
     entrypoint = entrypoints[-1] if entrypoints else None
@@ -33,7 +34,7 @@ def check(context, *, app: str, host: str, port: int, program: str = ""):
         return failed(f"`{cmd.source}` is not valid JSON, so Docker runs it as a shell command; write {wanted}",
                       cmd.line)
     if cmd.exec_form is None:
-        if prefix:
+        if prefix and entrypoint:
             return failed(f"`{cmd.source}` is shell form: under `{entrypoint.source}`, {prefix[0]} would receive "
                           f"`/bin/sh -c \"{cmd.value}\"` as its arguments; write {wanted}", cmd.line)
         return failed(f"`{cmd.source}` is shell form; write the exec form {wanted}", cmd.line)

@@ -1,12 +1,14 @@
 import json
 import posixpath
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
+from ...dockerfile import Instruction
 from ..base import static_check
+from ..context import StaticContext
 from ._instructions import same_path, word, workdir_at
 
 
-def _sources_and_destination(instruction) -> tuple[list[str], str]:
+def _sources_and_destination(instruction: Instruction) -> tuple[list[str], str]:
     """COPY / ADD operands in both spellings: `COPY a b /dest` and `COPY ["a", "b", "/dest"]`."""
     try:
         operands = json.loads(instruction.value)
@@ -25,7 +27,7 @@ def _sources_and_destination(instruction) -> tuple[list[str], str]:
     hint="Copy the whole build context, app and project files alike: `COPY . {destination}` (or `COPY . .` after "
          "`WORKDIR {destination}`).",
 )
-def check(context, *, destination: str):
+def check(context: StaticContext, *, destination: str) -> Verdict:
     dockerfile = context.dockerfile
     copies = sorted((i for i in dockerfile.inherited("COPY") + dockerfile.inherited("ADD")
                      if not any(flag.startswith("--from") for flag in i.flags)), key=lambda i: i.line)

@@ -1,22 +1,25 @@
-from ...core import failed, passed
-from ...dockerfile import apt_call
+from collections.abc import Callable
+
+from ...core import Verdict, failed, passed
+from ...dockerfile import Command, apt_call
 from ...dockerfile.calls import add_repository_call
 from ..base import static_check
+from ..context import StaticContext
 
 _TOOLS = "software-properties-common"
 
 
-def _installs(command, package):
+def _installs(command: Command, package: str) -> bool:
     call = apt_call(command)
     return call is not None and call.action == "install" and call.names(package)
 
 
-def _updates(command):
+def _updates(command: Command) -> bool:
     call = apt_call(command)
     return call is not None and call.action == "update"
 
 
-def _adds(command, ppa):
+def _adds(command: Command, ppa: str) -> bool:
     call = add_repository_call(command)
     return call is not None and ppa in call.repositories
 
@@ -28,11 +31,11 @@ def _adds(command, ppa):
     "`add-apt-repository -y {ppa}`, `apt-get update`, then `apt-get install -y {python_package}`.",
     reads_run_commands=True,
 )
-def check(context, *, ppa: str, python_package: str, first_update: bool = False):
+def check(context: StaticContext, *, ppa: str, python_package: str, first_update: bool = False) -> Verdict:
     # One flat list: the order of commands across RUNs and within a RUN is the order in which they run.
     commands = [command for _run, command in context.dockerfile.image.commands()]
 
-    def first(predicate, after=-1):
+    def first(predicate: Callable[[Command], bool], after: int = -1) -> int | None:
         return next((index for index, command in enumerate(commands) if index > after and predicate(command)), None)
 
     repository = first(lambda c: _adds(c, ppa))

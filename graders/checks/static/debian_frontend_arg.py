@@ -1,10 +1,13 @@
-from ...core import failed, passed
-from ...dockerfile import apt_call
+from collections.abc import Iterable
+
+from ...core import Verdict, failed, passed
+from ...dockerfile import Instruction, apt_call
 from ...dockerfile.calls import add_repository_call
 from ..base import static_check
+from ..context import StaticContext
 
 
-def _setting(instructions, keyword: str, name: str):
+def _setting(instructions: Iterable[Instruction], keyword: str, name: str) -> tuple[Instruction | None, str | None]:
     """The first of `instructions` that sets `name` with `keyword`, and the value it gives."""
     for instruction in instructions:
         if instruction.keyword == keyword:
@@ -21,7 +24,7 @@ def _setting(instructions, keyword: str, name: str):
     "containers.",
     reads_run_commands=True,
 )
-def check(context, *, name: str, value: str):
+def check(context: StaticContext, *, name: str, value: str) -> Verdict:
     dockerfile, final = context.dockerfile, context.dockerfile.final
     wanted = f"ARG {name}={value}"
     env, _ = _setting(dockerfile.instructions, "ENV", name)

@@ -17,9 +17,10 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ...submission import UnreadableFile
 from ..base import static_check
+from ..context import StaticContext
 
 _FILE = ".dockerignore"
 _STAR_SAMPLES = ("", "-task-1")
@@ -48,12 +49,12 @@ class _Rule:
     hint="Write a `.dockerignore` beside the Dockerfiles, one pattern per line, that excludes {excludes} and no "
     "file the build needs ({keeps}).",
 )
-def check(context, *, excludes: tuple[str, ...], keeps: tuple[str, ...]):
+def check(context: StaticContext, *, excludes: tuple[str, ...], keeps: tuple[str, ...]) -> Verdict:
     listed = ", ".join(f"`{entry}`" for entry in excludes)
     try:
         text = context.read(_FILE)
-    except UnreadableFile as problem:
-        return failed(f"{problem}; Docker reads `{_FILE}` as text, one pattern per line: list {listed} in it")
+    except UnreadableFile as unreadable:
+        return failed(f"{unreadable}; Docker reads `{_FILE}` as text, one pattern per line: list {listed} in it")
     if text is None:
         return failed(f"no `{_FILE}` in the submission: add one listing {listed}, one per line, beside the "
                       "Dockerfiles")
@@ -168,6 +169,7 @@ def _keep_problem(rules: list[_Rule], path: str) -> str | None:
     excluded, deciding, _excluding = _decide(rules, _clean(path))
     if not excluded:
         return None
+    assert deciding is not None  # excluded: a rule matched
     return (f"line {deciding.line} (`{deciding.written}`) of `{_FILE}` excludes `{path}`, which the build needs; "
             f"narrow that pattern, or add `!{path}` after it")
 
@@ -176,6 +178,7 @@ def _samples(entry: str) -> list[str]:
     """Names `entry` stands for: itself when it is plain, else one name per way of reading its wildcards."""
     variants = [""] * len(_STAR_SAMPLES)
     index = 0
+    pieces: tuple[str, ...]
     while index < len(entry):
         char = entry[index]
         index += 1
@@ -199,5 +202,5 @@ def _samples(entry: str) -> list[str]:
             index += 1
         else:
             pieces = (char,) * len(variants)
-        variants = [variant + piece for variant, piece in zip(variants, pieces)]
+        variants = [variant + piece for variant, piece in zip(variants, pieces, strict=True)]
     return [name for name in dict.fromkeys(variants) if name and not name.endswith("/")]

@@ -1,7 +1,8 @@
 import json
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 
 
 @static_check(
@@ -9,9 +10,9 @@ from ..base import static_check
     title="ENTRYPOINT in exec form",
     hint="Write ENTRYPOINT in exec form, as the JSON array {accepted}, so that CMD is appended as its arguments.",
 )
-def check(context, *, accepted: tuple[tuple[str, ...], ...]):
-    accepted = [tuple(words) for words in accepted]
-    wanted = " or ".join(f"`ENTRYPOINT {json.dumps(list(words))}`" for words in accepted)
+def check(context: StaticContext, *, accepted: tuple[tuple[str, ...], ...]) -> Verdict:
+    forms = [tuple(words) for words in accepted]
+    wanted = " or ".join(f"`ENTRYPOINT {json.dumps(list(words))}`" for words in forms)
     found = context.dockerfile.inherited("ENTRYPOINT")
     if not found:
         return failed(f"no ENTRYPOINT; add {wanted}")
@@ -28,7 +29,7 @@ def check(context, *, accepted: tuple[tuple[str, ...], ...]):
             f"`{entrypoint.value}` starts with no app. Write {wanted}",
             entrypoint.line,
         )
-    if entrypoint.exec_form not in accepted:
+    if entrypoint.exec_form not in forms:
         runs = f"runs `{' '.join(entrypoint.exec_form)}`" if entrypoint.exec_form else "clears the entrypoint"
         return failed(f"`{entrypoint.source}` {runs}; the task expects {wanted}", entrypoint.line)
     return passed(line=entrypoint.line)

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 
 
 @static_check(
@@ -7,7 +8,7 @@ from ..base import static_check
     title="Port {port} is exposed",
     hint="Add `EXPOSE {port}` so that readers (and `docker run -P`) know the port the server listens on.",
 )
-def check(context, *, port: int):
+def check(context: StaticContext, *, port: int) -> Verdict:
     exposes = context.dockerfile.image.all("EXPOSE")
     for instruction in exposes:
         for word in instruction.value.split():

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 from ._installs import apt_calls, quote
 
 
@@ -10,7 +11,7 @@ from ._installs import apt_calls, quote
     "ones you asked for merely recommend, which the image does not need.",
     reads_run_commands=True,
 )
-def check(context):
+def check(context: StaticContext) -> Verdict:
     installs = [call for _run, call in apt_calls(context.dockerfile.image) if call.action == "install"]
     offenders = [call for call in installs if call.installs_recommends]
     if not offenders:

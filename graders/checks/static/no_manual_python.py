@@ -1,8 +1,9 @@
 from packaging.utils import canonicalize_name
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ...dockerfile.calls import add_repository_call, apt_call
 from ..base import static_check
+from ..context import StaticContext
 from ._python_packages import named_requirements, pip_installs
 
 _BASE_IMAGE_SHIPS = "the python base image already ships python and pip; remove it"
@@ -17,7 +18,7 @@ _USE_POETRY = "declare the app's packages with `poetry add` and let `poetry inst
     "them.",
     reads_run_commands=True,
 )
-def check(context, *, ppa: str, apt_packages: tuple[str, ...], app_packages: tuple[str, ...]):
+def check(context: StaticContext, *, ppa: str, apt_packages: tuple[str, ...], app_packages: tuple[str, ...]) -> Verdict:
     stage = context.dockerfile.image
     app = {canonicalize_name(package) for package in app_packages}
     findings: list[tuple[int, str]] = []

@@ -1,10 +1,14 @@
-from ...core import failed, passed
+from collections.abc import Iterator
+
+from ...core import Verdict, failed, passed
+from ...dockerfile import Command, Dockerfile
 from ...dockerfile.calls import useradd_call
 from ..base import static_check
+from ..context import StaticContext
 from ._instructions import word
 
 
-def _created_users(dockerfile):
+def _created_users(dockerfile: Dockerfile) -> Iterator[tuple[Command, str, str | None]]:
     """(command, name, uid or None) of every useradd / adduser that builds the final image."""
     for stage in dockerfile.lineage:
         for _, command in stage.commands():
@@ -20,7 +24,7 @@ def _created_users(dockerfile):
          "`USER {uid}`.",
     reads_run_commands=True,
 )
-def check(context, *, uid: int):
+def check(context: StaticContext, *, uid: int) -> Verdict:
     dockerfile = context.dockerfile
     created = list(_created_users(dockerfile))
     name = next((name for _, name, found in created if found and found.isdigit() and int(found) == uid), None)

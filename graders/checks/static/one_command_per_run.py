@@ -1,5 +1,7 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
+from ...dockerfile import Instruction
 from ..base import static_check
+from ..context import StaticContext
 from ._installs import quote
 
 
@@ -10,11 +12,11 @@ from ._installs import quote
     "several lines in one RUN), so that dive shows one layer per command.",
     reads_run_commands=True,
 )
-def check(context):
-    offenders = [run for run in context.dockerfile.image.runs if run.script.statements != 1]
+def check(context: StaticContext) -> Verdict:
+    offenders = [run for run in context.dockerfile.image.runs if _statements(run) != 1]
     if not offenders:
         return passed()
-    first, count = offenders[0], offenders[0].script.statements
+    first, count = offenders[0], _statements(offenders[0])
     if count == 0:
         message = f"line {first.line}: `{quote(first.source)}` runs no command; remove it"
     else:
@@ -27,3 +29,8 @@ def check(context):
         lines = ", ".join(str(run.line) for run in others)
         message += f" (so do the RUNs of lines {lines})" if len(others) > 1 else f" (so does the RUN of line {lines})"
     return failed(message, first.line)
+
+
+def _statements(run: Instruction) -> int:
+    assert run.script is not None  # the parser gives every RUN a script
+    return run.script.statements

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 from ._python_packages import Pin, named_requirements, pip_installs
 
 
@@ -10,7 +11,7 @@ from ._python_packages import Pin, named_requirements, pip_installs
     "versions (quote a requirement with an extra in brackets: the shell reads brackets as a glob).",
     reads_run_commands=True,
 )
-def check(context, *, requirements: tuple[str, ...]):
+def check(context: StaticContext, *, requirements: tuple[str, ...]) -> Verdict:
     pins = [Pin.parse(text) for text in requirements]
     installs = pip_installs(context.dockerfile.image)
     if not installs:

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 from ._python_packages import pip_installs
 
 
@@ -9,7 +10,7 @@ from ._python_packages import pip_installs
     hint="Write `pip install --no-cache-dir ...`: pip's cache is useless in an image and only makes it bigger.",
     reads_run_commands=True,
 )
-def check(context):
+def check(context: StaticContext) -> Verdict:
     installs = pip_installs(context.dockerfile.image)
     cached = [call.command for run, call in installs if not call.disables_cache(run.variables)]
     if cached:

@@ -10,9 +10,11 @@ when W2 holds all of W. `--no-dev` passes only where the task accepts it: Poetry
 import functools
 import shlex
 
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ...dockerfile import Command, pip_call, poetry_call
+from ...dockerfile.calls import Options
 from ..base import static_check
+from ..context import StaticContext
 from ._python_packages import named_requirements
 
 _INSTALLER_SCRIPTS = ("install.python-poetry.org", "get-poetry.py", "install-poetry.py")
@@ -28,7 +30,7 @@ _MAIN_GROUP = "main"  # Poetry's name for the project's own dependencies
     "dependencies stay out of the image.",
     reads_run_commands=True,
 )
-def check(context, *, dev_flags: tuple[str, ...]):
+def check(context: StaticContext, *, dev_flags: tuple[str, ...]) -> Verdict:
     accepted = _accepted(dev_flags)
     preferred = next((flags for flags in dev_flags if accepted[flags][0] != _NO_DEV), dev_flags[0])
     main_only = f"`poetry install {preferred}`"
@@ -79,6 +81,7 @@ def _accepted(dev_flags: tuple[str, ...]) -> dict[str, tuple[str, frozenset[str]
     accepted = {}
     for flags in dev_flags:
         call = poetry_call(Command(("poetry", "install", *shlex.split(flags)), 0, 0))
+        assert call is not None  # `poetry install ...` is a poetry call
         form = _form(call.options)
         if form is None or len(call.options.items) != 1:
             raise ValueError(f"dev_flags: `{flags}` is not `{_NO_DEV}`, `--only GROUPS` or `--without GROUPS`")
@@ -86,7 +89,7 @@ def _accepted(dev_flags: tuple[str, ...]) -> dict[str, tuple[str, frozenset[str]
     return accepted
 
 
-def _form(options) -> tuple[str, frozenset[str]] | None:
+def _form(options: Options) -> tuple[str, frozenset[str]] | None:
     """How a `poetry install` leaves groups out; `--only` overrides `--without`, as in Poetry."""
     for kind in ("--only", "--without"):
         groups = frozenset(group.strip() for value in options.values(kind) for group in value.split(",")) - {""}
@@ -95,7 +98,7 @@ def _form(options) -> tuple[str, frozenset[str]] | None:
     return (_NO_DEV, frozenset()) if options.has(_NO_DEV) else None
 
 
-def _dev_problem(options, accepted: dict[str, tuple[str, frozenset[str]]], preferred: str) -> str | None:
+def _dev_problem(options: Options, accepted: dict[str, tuple[str, frozenset[str]]], preferred: str) -> str | None:
     wanted = f"write `poetry install {preferred}`"
     if options.has(_NO_DEV):
         if _NO_DEV in accepted:

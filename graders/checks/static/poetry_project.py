@@ -1,13 +1,15 @@
 import functools
 import json
-from ... import toml as tomllib
+from typing import Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ...core import failed, passed
+from ... import toml as tomllib
+from ...core import Verdict, failed, passed
 from ...submission import UnreadableFile
 from ..base import static_check
+from ..context import StaticContext
 from ._python_packages import Pin, parse_requirement
 
 
@@ -16,7 +18,7 @@ from ._python_packages import Pin, parse_requirement
     title="pyproject.toml and poetry.lock pin the app's dependencies",
     hint="Run `poetry add` with each exact version ({dependencies}) and commit `pyproject.toml` and `poetry.lock`.",
 )
-def check(context, *, dependencies: tuple[str, ...]):
+def check(context: StaticContext, *, dependencies: tuple[str, ...]) -> Verdict:
     pins = [Pin.parse(text) for text in dependencies]
     add_all = "poetry add " + " ".join(f'"{pin.text}"' for pin in pins)
     pyproject, problem = _load(context, "pyproject.toml", f"create it with `poetry init`, then run `{add_all}`",
@@ -39,18 +41,18 @@ def check(context, *, dependencies: tuple[str, ...]):
         add = "poetry add " + " ".join(f'"{pin.text}"' for pin in wrong)
         return failed(f"`pyproject.toml`: {'; '.join(problems)}; run `{add}`")
     locked = _locked_versions(lock)
-    problems = [_lock_problem(pin, locked.get(pin.name, [])) for pin in pins]
-    if any(problems):
-        return failed(f"`poetry.lock` {'; '.join(p for p in problems if p)}; run `poetry lock` and commit it")
+    lock_problems = [_lock_problem(pin, locked.get(pin.name, [])) for pin in pins]
+    if any(lock_problems):
+        return failed(f"`poetry.lock` {'; '.join(p for p in lock_problems if p)}; run `poetry lock` and commit it")
     return passed()
 
 
 @functools.lru_cache(maxsize=64)  # the same lock file is read by task 3-1 and 3-2 alike
-def _parse_toml(text: str) -> dict:
+def _parse_toml(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _load(context, name: str, missing_fix: str, invalid_fix: str) -> tuple[dict, str | None]:
+def _load(context: StaticContext, name: str, missing_fix: str, invalid_fix: str) -> tuple[dict[str, Any], str | None]:
     try:
         text = context.read(name)
     except UnreadableFile as problem:
@@ -63,13 +65,14 @@ def _load(context, name: str, missing_fix: str, invalid_fix: str) -> tuple[dict,
         return {}, f"`{name}` is not valid TOML ({error}); {invalid_fix}"
 
 
-def _table(data: dict, *keys: str) -> dict:
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    value: object = data
     for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data if isinstance(data, dict) else {}
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
-def _declarations(pyproject: dict) -> dict[str, list[tuple[str, list[str], str]]]:
+def _declarations(pyproject: dict[str, Any]) -> dict[str, list[tuple[str, list[str], str]]]:
     """Each dependency's declarations: (as written, extras, PEP 440 specifier), poetry and PEP 621 styles."""
     declared: dict[str, list[tuple[str, list[str], str]]] = {}
     for name, value in _table(pyproject, "tool", "poetry", "dependencies").items():
@@ -100,7 +103,7 @@ def _pep440(constraint: str) -> str:
     return constraint
 
 
-def _locked_versions(lock: dict) -> dict[str, list[str]]:
+def _locked_versions(lock: dict[str, Any]) -> dict[str, list[str]]:
     locked: dict[str, list[str]] = {}
     packages = lock.get("package", [])
     for package in packages if isinstance(packages, list) else []:

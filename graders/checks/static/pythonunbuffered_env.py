@@ -1,11 +1,15 @@
-from ...core import failed, passed
+from collections.abc import Iterable
+
+from ...core import Verdict, failed, passed
+from ...dockerfile import Instruction
 from ...dockerfile.shell import expand
 from ..base import static_check
+from ..context import StaticContext
 
 
-def _last_setting(instructions, name: str):
+def _last_setting(instructions: Iterable[Instruction], name: str) -> tuple[Instruction | None, str | None]:
     """The last of `instructions` that sets `name`, with the value it gives (variables substituted)."""
-    found = None, None
+    found: tuple[Instruction | None, str | None] = None, None
     for instruction in instructions:
         for key, value in instruction.key_values():
             if key == name:
@@ -19,7 +23,7 @@ def _last_setting(instructions, name: str):
     hint="Add `ENV {name}={value}` after FROM: unlike ARG, ENV lasts into the image and every container started "
     "from it.",
 )
-def check(context, *, name: str, value: str):
+def check(context: StaticContext, *, name: str, value: str) -> Verdict:
     wanted = f"ENV {name}={value}"
     env, given = _last_setting(context.dockerfile.inherited("ENV"), name)
     if env is None:

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 from ._installs import install_runs
 
 
@@ -10,7 +11,7 @@ from ._installs import install_runs
     "every RUN is a layer, and what one layer leaves behind stays in the image.",
     reads_run_commands=True,
 )
-def check(context):
+def check(context: StaticContext) -> Verdict:
     runs = install_runs(context.dockerfile.image)
     if not runs:
         return failed(

@@ -12,10 +12,11 @@ ENV lines).
 import posixpath
 import shlex
 
-from ...core import failed, passed
-from ...dockerfile import Instruction, pip_call
+from ...core import Verdict, failed, passed
+from ...dockerfile import Dockerfile, Instruction, pip_call
 from ...dockerfile.shell import expand
 from ..base import static_check
+from ..context import StaticContext
 from ._instructions import word
 from ._python_packages import named_requirements
 
@@ -32,7 +33,7 @@ _ON_PATH_ANYWAY = frozenset({"pip"})  # the base image's own pip stays on PATH: 
     "`ENV PATH=\"{home}/.local/bin:$PATH\"` before the first instruction that runs one of them.",
     reads_run_commands=True,
 )
-def check(context, *, home: str):
+def check(context: StaticContext, *, home: str) -> Verdict:
     folder = posixpath.join(home, ".local/bin")
     dockerfile = context.dockerfile
     user = "root"
@@ -77,19 +78,22 @@ def check(context, *, home: str):
             return passed("pip installs as root or outside the user's ~/.local (a virtual environment, --target, "
                           "--prefix, --root): nothing to put on PATH")
         return passed("pip installs as root: nothing to put on PATH")
-    started, instruction = _started_program(dockerfile)
-    if started in installed:
+    started, starter = _started_program(dockerfile)
+    if started is not None and starter is not None and started in installed:
         runtime_path = _runtime_path(dockerfile)
         if not _on_path(runtime_path, folder):
-            return _not_on_path(f"`{instruction.source}`", "starts", started, instruction.line, installed, folder,
+            return _not_on_path(f"`{starter.source}`", "starts", started, starter.line, installed, folder,
                                 runtime_path, dockerfile)
-        runs_found.append(instruction.line)
+        runs_found.append(starter.line)
     if not runs_found:
         return passed(f"nothing runs {', '.join(sorted(installed))} by name: nothing needs {folder} on PATH")
     return passed(f"{folder} is on PATH where {', '.join(sorted(installed))} run", runs_found[0])
 
 
-def _not_on_path(what: str, verb: str, script: str, line: int, installed, folder: str, path: str, dockerfile):
+def _not_on_path(
+    what: str, verb: str, script: str, line: int, installed: dict[str, tuple[str, int, str]], folder: str,
+    path: str, dockerfile: Dockerfile,
+) -> Verdict:
     pip_text, pip_line, user = installed[script]
     return failed(
         f"line {line}: {what} {verb} {script}, which `{pip_text}` (line {pip_line}) installed as {user} into "
@@ -99,7 +103,7 @@ def _not_on_path(what: str, verb: str, script: str, line: int, installed, folder
     )
 
 
-def _why_not(path: str, folder: str, line: int, dockerfile) -> str:
+def _why_not(path: str, folder: str, line: int, dockerfile: Dockerfile) -> str:
     if "$HOME" in path or "${HOME}" in path:
         return (" (`$HOME` is not set during the build: Docker gives the user's home to containers, not to ENV "
                 f"lines; write {folder} itself)")
@@ -125,7 +129,7 @@ def _path_set_by(instruction: Instruction) -> str | None:
     return values[-1] if values else None
 
 
-def _runtime_path(dockerfile) -> str:
+def _runtime_path(dockerfile: Dockerfile) -> str:
     """The PATH the container starts with: the last ENV that sets it."""
     path = ""
     for instruction in dockerfile.image.all("ENV"):
@@ -133,7 +137,7 @@ def _runtime_path(dockerfile) -> str:
     return path
 
 
-def _started_program(dockerfile) -> tuple[str | None, Instruction | None]:
+def _started_program(dockerfile: Dockerfile) -> tuple[str | None, Instruction | None]:
     """The program ENTRYPOINT and CMD start, as written, and the instruction that names it."""
     entrypoints, cmds = dockerfile.inherited("ENTRYPOINT"), dockerfile.inherited("CMD")
     for instruction in (entrypoints[-1:] + cmds[-1:]):

@@ -1,5 +1,6 @@
-from ...core import failed, passed
+from ...core import Verdict, failed, passed
 from ..base import static_check
+from ..context import StaticContext
 from ._instructions import same_path, word, workdir_at
 
 
@@ -8,7 +9,7 @@ from ._instructions import same_path, word, workdir_at
     title="The working directory",
     hint="Set the working directory with an absolute path, `WORKDIR {path}`, before copying the app.",
 )
-def check(context, *, path: str):
+def check(context: StaticContext, *, path: str) -> Verdict:
     current, setter = workdir_at(context.dockerfile)
     if setter is None:
         return failed(f"no WORKDIR: the container starts in /; add `WORKDIR {path}` after FROM")
