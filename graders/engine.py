@@ -3,6 +3,9 @@
 Nothing else in the harness imports `docker`, nor reaches into the SDK: the rest asks this class to build,
 inspect, run, exec and remove, and gets plain Python values back. Errors of the engine or the machine become
 `HarnessError` (status `error`), never a student's failure. The engine's host is not read here (graders.host).
+
+A little over 400 lines on purpose: splitting it would make a second importer of the SDK, which this module is
+the one place of.
 """
 
 from __future__ import annotations

@@ -126,10 +126,6 @@ class Exercise:
                                 f"{', '.join(self.tasks)}")
         return [self.tasks[task_id] for task_id in task_ids]
 
-    def describe(self) -> dict[str, Any]:
-        """What results.json says of the exercise graded."""
-        return {"name": self.name, "title": self.title, "version": self.version, "digest": self.digest}
-
 
 def available() -> dict[str, Path]:
     """The exercises shipped with the harness: name -> folder."""

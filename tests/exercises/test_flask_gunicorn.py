@@ -64,7 +64,7 @@ def test_the_exercise_loads_with_its_own_check_and_no_edit_to_graders(exercise):
         assert task.base_image == "python:3.11-slim"
     assert nonroot.spec("non-root-user").parameters == {"uid": 1000}
     assert nonroot.spec("runs-as-non-root").parameters == {"uid": 1000}
-    assert exercise.describe()["digest"].startswith("sha256:")
+    assert exercise.digest.startswith("sha256:")
 
 
 def test_the_starter_requirements_pin_the_apps_packages_as_the_rubric_does(exercise):
