@@ -172,3 +172,18 @@ def assert_result(result, status: str, *fragments: str) -> None:
     assert result.status is Status(status), f"expected {status}, got {result.status.value}: {result.message}"
     for fragment in fragments:
         assert fragment in result.message, f"expected {fragment!r} in {result.message!r}"
+
+
+@pytest.fixture
+def sessions(engine):
+    """`sessions(**options)`: batch session factories on the engine (run timeout 20 s), closed after the test."""
+    made = []
+
+    def make(**options) -> DockerSessions:
+        options.setdefault("run_timeout", 20.0)
+        made.append(batch_sessions(engine, **options))
+        return made[-1]
+
+    yield make
+    for item in made:
+        item.close()

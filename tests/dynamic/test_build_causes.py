@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from graders.core import Status
-from tests.dynamic.conftest import ROOT, assert_result, batch_sessions, grade, task_spec
+from tests.dynamic.conftest import ROOT, assert_result, grade, task_spec
 
 pytestmark = pytest.mark.docker
 
@@ -86,20 +86,10 @@ RUN rm -f /etc/apt/sources.list.d/* \\
 }
 
 
-@pytest.fixture
-def sessions(engine):
+@pytest.fixture(autouse=True)
+def slim_base(engine):
     if engine.inspect_image(SLIM) is None:
         pytest.skip(f"{SLIM} is missing: `make offline-bases` makes its offline stand-in where it cannot be pulled")
-    made = []
-
-    def make(**options):
-        options.setdefault("run_timeout", 20.0)
-        made.append(batch_sessions(engine, **options))
-        return made[-1]
-
-    yield make
-    for item in made:
-        item.close()
 
 
 @pytest.fixture

@@ -6,27 +6,12 @@ a fake uvicorn (tests/fixtures/dynamic/fake_uvicorn.py): no pip install, so each
 
 import pytest
 
-from graders.session import DockerSessions
 from tests.dynamic.conftest import BASE, assert_result, batch_sessions, fixture_dockerfile, grade, task_spec
 
 pytestmark = pytest.mark.docker
 
 BLOCKED = ("image-config", "serves-hello-world", "python-version", "apt-lists-empty", "no-pip-cache",
            "runs-as-non-root")
-
-
-@pytest.fixture
-def sessions(engine):
-    made = []
-
-    def make(**options) -> DockerSessions:
-        options.setdefault("run_timeout", 20.0)
-        made.append(batch_sessions(engine, **options))
-        return made[-1]
-
-    yield make
-    for item in made:
-        item.close()
 
 
 def test_exercise_like_image(sessions, make_submission):
