@@ -10,14 +10,11 @@ from pathlib import Path
 import pytest
 
 from graders.checks.base import Kind
-from graders.core import HarnessError, Status
-from graders.engine import Engine
+from graders.core import Status
 from graders.exercise import load_exercise
 from graders.grading import GradingOptions, grade
-from graders.run_settings import RunSettings
-from graders.session import DockerSessions, EngineLink
-from graders.session_modes import BatchMode
 from graders.submission import Submission
+from tests.dynamic.conftest import batch_sessions
 
 pytestmark = pytest.mark.docker
 
@@ -35,20 +32,15 @@ def exercise():
     return load_exercise("flask-gunicorn")
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    try:
-        found = Engine.connect()
-    except HarnessError as problem:
-        pytest.skip(f"Docker tests skipped: {problem}")
-    if found.inspect_image(BASE) is None:
+@pytest.fixture(autouse=True)
+def flask_base(engine):
+    if engine.inspect_image(BASE) is None:
         pytest.skip(f"Docker tests skipped: the base image {BASE} is missing; `make offline-bases` builds an offline "
                     "stand-in where it cannot be pulled")
-    return found
 
 
 def graded(engine, exercise, name, tasks):
-    sessions = DockerSessions(BatchMode(exercise), EngineLink(engine=engine), RunSettings(build_timeout=600.0))
+    sessions = batch_sessions(engine, exercise=exercise, build_timeout=600.0)
     try:
         [result] = grade([Submission(name, SUBMISSIONS / name)], tasks, GradingOptions(session_factory=sessions))
     finally:
