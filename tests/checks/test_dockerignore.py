@@ -37,10 +37,12 @@ def ignore_file(text: str) -> dict[str, str]:
         ".venv\n!.venv\n.venv\n" + MODEL,
         MODEL.replace(".venv", ".venv/*"),
         MODEL.replace(".venv", ".venv/**"),
+        MODEL.replace("makefile", "[a-z]akefile"),
     ],
     ids=["model", "leading-slash-dot-slash-trailing-slash", "comments-blanks-and-split-glob", "spaces-crlf",
          "byte-order-mark", "double-star", "broader-globs", "everything-but-what-the-build-needs",
-         "re-included-child", "question-mark-and-class", "last-line-wins", "folder-contents", "folder-contents-deep"],
+         "re-included-child", "question-mark-and-class", "last-line-wins", "folder-contents", "folder-contents-deep",
+         "class-range"],
 )
 def test_passes(text, tmp_path):
     assert_passes(check, DOCKERFILE, files=ignore_file(text), tmp_path=tmp_path, **EDITION_2023)

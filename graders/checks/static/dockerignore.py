@@ -100,29 +100,56 @@ def _clean(pattern: str) -> str:
     return cleaned[1:] if len(cleaned) > 1 and cleaned.startswith("/") else cleaned
 
 
-@functools.lru_cache(maxsize=1024)
-def _regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """patternmatcher's translation of a pattern into a regular expression."""
-    parts, index = ["^"], 0
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "folders" (`**/`), "any" (`**`), "star", "one" (`?`), "class" (`[...]`) or "char"
+    text: str = ""  # the character, or the class's members
+    last: bool = False  # nothing of the pattern follows
+    closed: bool = True  # a class's `]` was found
+
+
+def _tokens(pattern: str) -> list[_Token]:
+    """A pattern read as patternmatcher reads it: the one walk its regex and its sample names are made from."""
+    tokens, index = [], 0
     while index < len(pattern):
         char = pattern[index]
         index += 1
         if char == "*" and pattern[index : index + 1] == "*":
             index += 1
-            if pattern[index : index + 1] == "/":
-                index += 1
-            parts.append(".*" if index == len(pattern) else "(.*/)?")
+            folders = pattern[index : index + 1] == "/"
+            index += folders
+            tokens.append(_Token("folders" if folders else "any", last=index == len(pattern)))
         elif char == "*":
-            parts.append("[^/]*")
+            tokens.append(_Token("star"))
         elif char == "?":
-            parts.append("[^/]")
+            tokens.append(_Token("one"))
+        elif char == "[":
+            end = pattern.find("]", index)
+            members, index = (pattern[index:end], end + 1) if end >= 0 else (pattern[index:], len(pattern))
+            tokens.append(_Token("class", members, closed=end >= 0))
         elif char == "\\" and index < len(pattern):
-            parts.append(re.escape(pattern[index]))
+            tokens.append(_Token("char", pattern[index]))
             index += 1
-        elif char in "[]":
-            parts.append(char)  # a character class, passed on as Go's regexp reads it
         else:
-            parts.append(re.escape(char))
+            tokens.append(_Token("char", char))
+    return tokens
+
+
+@functools.lru_cache(maxsize=1024)
+def _regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """patternmatcher's translation of a pattern into a regular expression."""
+    parts = ["^"]
+    for token in _tokens(pattern):
+        if token.kind in ("folders", "any"):
+            parts.append(".*" if token.last else "(.*/)?")
+        elif token.kind == "star":
+            parts.append("[^/]*")
+        elif token.kind == "one":
+            parts.append("[^/]")
+        elif token.kind == "class":  # passed on as Go's regexp reads it (an unclosed one is an error)
+            parts.append(f"[{token.text}]" if token.closed else f"[{token.text}")
+        else:
+            parts.append(re.escape(token.text))
     return re.compile("".join(parts) + "$", re.IGNORECASE if ignore_case else 0)
 
 
@@ -177,30 +204,19 @@ def _keep_problem(rules: list[_Rule], path: str) -> str | None:
 def _samples(entry: str) -> list[str]:
     """Names `entry` stands for: itself when it is plain, else one name per way of reading its wildcards."""
     variants = [""] * len(_STAR_SAMPLES)
-    index = 0
     pieces: tuple[str, ...]
-    while index < len(entry):
-        char = entry[index]
-        index += 1
-        if char == "*" and entry[index : index + 1] == "*":
-            index += 1
-            if entry[index : index + 1] == "/":
-                index += 1
-                pieces = _FOLDERS_SAMPLES
-            else:
-                pieces = tuple(folder + "x" for folder in _FOLDERS_SAMPLES)
-        elif char == "*":
+    for token in _tokens(entry):
+        if token.kind == "folders":
+            pieces = _FOLDERS_SAMPLES
+        elif token.kind == "any":
+            pieces = tuple(folder + "x" for folder in _FOLDERS_SAMPLES)
+        elif token.kind == "star":
             pieces = _STAR_SAMPLES
-        elif char == "?":
+        elif token.kind == "one":
             pieces = ("x",) * len(variants)
-        elif char == "[":
-            end = entry.find("]", index)
-            members, index = (entry[index:end], end + 1) if end >= 0 else ("", len(entry))
-            pieces = ("_" if members.startswith("^") else members[:1] or "x",) * len(variants)
-        elif char == "\\" and index < len(entry):
-            pieces = (entry[index],) * len(variants)
-            index += 1
+        elif token.kind == "class":
+            pieces = ("_" if token.text.startswith("^") else token.text[:1] or "x",) * len(variants)
         else:
-            pieces = (char,) * len(variants)
+            pieces = (token.text,) * len(variants)
         variants = [variant + piece for variant, piece in zip(variants, pieces, strict=True)]
     return [name for name in dict.fromkeys(variants) if name and not name.endswith("/")]
